@@ -1,0 +1,317 @@
+//! Builders for every `credence_registry` instruction.
+
+use anchor_lang::{
+    prelude::Pubkey,
+    solana_program::{instruction::Instruction, system_program},
+    InstructionData, ToAccountMetas,
+};
+use credence_registry::{
+    accounts as acc, instruction as data, AddDelegateArgs, CreateRegistryArgs, CreateSchemaArgs,
+    IssueCredentialArgs, RegisterIssuerArgs, RenewCredentialArgs, RevokeCredentialArgs,
+    SetPausedArgs, TransferAdminArgs, UpdateIssuerArgs,
+};
+
+use crate::pda;
+
+fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: credence_registry::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+/// `create_registry`: `admin` signs and pays; the registry is `pda::registry(admin, name)`.
+pub fn create_registry(admin: &Pubkey, name: &str) -> Instruction {
+    build(
+        acc::CreateRegistry {
+            admin: *admin,
+            registry: pda::registry(admin, name).0,
+            system_program: system_program::ID,
+        },
+        data::CreateRegistry {
+            args: CreateRegistryArgs {
+                name: name.to_owned(),
+            },
+        },
+    )
+}
+
+/// `transfer_admin`: the admin proposes `new_admin`.
+pub fn transfer_admin(admin: &Pubkey, registry: &Pubkey, new_admin: &Pubkey) -> Instruction {
+    build(
+        acc::TransferAdmin {
+            admin: *admin,
+            registry: *registry,
+        },
+        data::TransferAdmin {
+            args: TransferAdminArgs {
+                new_admin: *new_admin,
+            },
+        },
+    )
+}
+
+/// `accept_admin`: the pending admin accepts.
+pub fn accept_admin(new_admin: &Pubkey, registry: &Pubkey) -> Instruction {
+    build(
+        acc::AcceptAdmin {
+            new_admin: *new_admin,
+            registry: *registry,
+        },
+        data::AcceptAdmin {},
+    )
+}
+
+/// `set_paused`: the admin pauses (`true`) or resumes (`false`) issuance.
+pub fn set_paused(admin: &Pubkey, registry: &Pubkey, paused: bool) -> Instruction {
+    build(
+        acc::SetPaused {
+            admin: *admin,
+            registry: *registry,
+        },
+        data::SetPaused {
+            args: SetPausedArgs { paused },
+        },
+    )
+}
+
+/// `register_issuer`: `authority` signs and pays; the issuer is `pda::issuer(registry, id)`.
+pub fn register_issuer(
+    authority: &Pubkey,
+    registry: &Pubkey,
+    args: RegisterIssuerArgs,
+) -> Instruction {
+    build(
+        acc::RegisterIssuer {
+            authority: *authority,
+            registry: *registry,
+            issuer: pda::issuer(registry, &args.issuer_id).0,
+            system_program: system_program::ID,
+        },
+        data::RegisterIssuer { args },
+    )
+}
+
+/// The admin's decision on an issuer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IssuerDecision {
+    /// `accredit_issuer`.
+    Accredit,
+    /// `suspend_issuer`.
+    Suspend,
+    /// `reinstate_issuer`.
+    Reinstate,
+    /// `revoke_issuer`.
+    Revoke,
+}
+
+/// `accredit_issuer`, `suspend_issuer`, `reinstate_issuer` or `revoke_issuer`: the admin signs.
+pub fn decide_issuer(
+    decision: IssuerDecision,
+    admin: &Pubkey,
+    registry: &Pubkey,
+    issuer: &Pubkey,
+) -> Instruction {
+    let accounts = acc::IssuerAdmin {
+        admin: *admin,
+        registry: *registry,
+        issuer: *issuer,
+    };
+    match decision {
+        IssuerDecision::Accredit => build(accounts, data::AccreditIssuer {}),
+        IssuerDecision::Suspend => build(accounts, data::SuspendIssuer {}),
+        IssuerDecision::Reinstate => build(accounts, data::ReinstateIssuer {}),
+        IssuerDecision::Revoke => build(accounts, data::RevokeIssuer {}),
+    }
+}
+
+/// `update_issuer`: the issuer's authority signs.
+pub fn update_issuer(authority: &Pubkey, issuer: &Pubkey, args: UpdateIssuerArgs) -> Instruction {
+    build(
+        acc::UpdateIssuer {
+            authority: *authority,
+            issuer: *issuer,
+        },
+        data::UpdateIssuer { args },
+    )
+}
+
+/// `rotate_issuer_authority`: the current and the new authority both sign.
+pub fn rotate_issuer_authority(
+    authority: &Pubkey,
+    new_authority: &Pubkey,
+    issuer: &Pubkey,
+) -> Instruction {
+    build(
+        acc::RotateIssuerAuthority {
+            authority: *authority,
+            new_authority: *new_authority,
+            issuer: *issuer,
+        },
+        data::RotateIssuerAuthority {},
+    )
+}
+
+/// `add_delegate`: the issuer's authority signs and pays.
+pub fn add_delegate(authority: &Pubkey, issuer: &Pubkey, args: AddDelegateArgs) -> Instruction {
+    build(
+        acc::AddDelegate {
+            authority: *authority,
+            issuer: *issuer,
+            delegate: pda::delegate(issuer, &args.delegate).0,
+            system_program: system_program::ID,
+        },
+        data::AddDelegate { args },
+    )
+}
+
+/// `remove_delegate`: the issuer's authority signs and gets the rent.
+pub fn remove_delegate(authority: &Pubkey, issuer: &Pubkey, delegate_key: &Pubkey) -> Instruction {
+    build(
+        acc::RemoveDelegate {
+            authority: *authority,
+            issuer: *issuer,
+            delegate: pda::delegate(issuer, delegate_key).0,
+        },
+        data::RemoveDelegate {},
+    )
+}
+
+/// `create_schema`: the issuer's authority signs and pays.
+pub fn create_schema(authority: &Pubkey, issuer: &Pubkey, args: CreateSchemaArgs) -> Instruction {
+    build(
+        acc::CreateSchema {
+            authority: *authority,
+            issuer: *issuer,
+            schema: pda::schema(issuer, &args.name, args.version).0,
+            system_program: system_program::ID,
+        },
+        data::CreateSchema { args },
+    )
+}
+
+/// `deprecate_schema`: the issuer's authority signs.
+pub fn deprecate_schema(authority: &Pubkey, issuer: &Pubkey, schema: &Pubkey) -> Instruction {
+    build(
+        acc::DeprecateSchema {
+            authority: *authority,
+            issuer: *issuer,
+            schema: *schema,
+        },
+        data::DeprecateSchema {},
+    )
+}
+
+/// Who signs a change to a credential, and under which issuer, registry and schema.
+#[derive(Clone, Copy, Debug)]
+pub struct IssuerSigner {
+    /// The signing key: the issuer's authority or a delegate.
+    pub authority: Pubkey,
+    /// Whether `authority` signs as a delegate (its delegate record is then passed).
+    pub as_delegate: bool,
+    /// The registry.
+    pub registry: Pubkey,
+    /// The issuer.
+    pub issuer: Pubkey,
+}
+
+impl IssuerSigner {
+    fn delegate_record(&self) -> Option<Pubkey> {
+        self.as_delegate
+            .then(|| pda::delegate(&self.issuer, &self.authority).0)
+    }
+}
+
+/// `issue_credential`: `signer.authority` and `payer` sign; the credential is
+/// `pda::credential(issuer, args.subject, args.credential_id)`.
+pub fn issue_credential(
+    signer: &IssuerSigner,
+    payer: &Pubkey,
+    schema: &Pubkey,
+    args: IssueCredentialArgs,
+) -> Instruction {
+    build(
+        acc::IssueCredential {
+            authority: signer.authority,
+            payer: *payer,
+            registry: signer.registry,
+            issuer: signer.issuer,
+            schema: *schema,
+            delegate: signer.delegate_record(),
+            credential: pda::credential(&signer.issuer, &args.subject, &args.credential_id).0,
+            system_program: system_program::ID,
+        },
+        data::IssueCredential { args },
+    )
+}
+
+/// A change to an existing credential by the issuer side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CredentialChange {
+    /// `suspend_credential`.
+    Suspend,
+    /// `reinstate_credential`.
+    Reinstate,
+    /// `revoke_credential` with a reason code.
+    Revoke {
+        /// `REASON_*`.
+        reason: u16,
+    },
+    /// `renew_credential` to a new expiry.
+    Renew {
+        /// The new expiry (unix seconds).
+        expires_at: i64,
+    },
+}
+
+/// `suspend_credential`, `reinstate_credential`, `revoke_credential` or `renew_credential`.
+pub fn change_credential(
+    change: CredentialChange,
+    signer: &IssuerSigner,
+    schema: &Pubkey,
+    credential: &Pubkey,
+) -> Instruction {
+    let accounts = acc::CredentialAuthority {
+        authority: signer.authority,
+        registry: signer.registry,
+        issuer: signer.issuer,
+        schema: *schema,
+        delegate: signer.delegate_record(),
+        credential: *credential,
+    };
+    match change {
+        CredentialChange::Suspend => build(accounts, data::SuspendCredential {}),
+        CredentialChange::Reinstate => build(accounts, data::ReinstateCredential {}),
+        CredentialChange::Revoke { reason } => build(
+            accounts,
+            data::RevokeCredential {
+                args: RevokeCredentialArgs { reason },
+            },
+        ),
+        CredentialChange::Renew { expires_at } => build(
+            accounts,
+            data::RenewCredential {
+                args: RenewCredentialArgs { expires_at },
+            },
+        ),
+    }
+}
+
+/// `close_credential`: the issuer's authority signs; the rent goes to `receiver`.
+pub fn close_credential(
+    authority: &Pubkey,
+    issuer: &Pubkey,
+    credential: &Pubkey,
+    receiver: &Pubkey,
+) -> Instruction {
+    build(
+        acc::CloseCredential {
+            authority: *authority,
+            issuer: *issuer,
+            credential: *credential,
+            receiver: *receiver,
+        },
+        data::CloseCredential {},
+    )
+}

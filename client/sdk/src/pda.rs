@@ -1,0 +1,80 @@
+//! Program-derived addresses, from the programs' own seed constants.
+
+use anchor_lang::prelude::Pubkey;
+use credence_consent::constants::GRANT_SEED;
+use credence_registry::constants::{
+    CREDENTIAL_SEED, DELEGATE_SEED, ISSUER_SEED, REGISTRY_SEED, SCHEMA_SEED,
+};
+
+/// The registry program's id.
+pub fn registry_program_id() -> Pubkey {
+    credence_registry::ID
+}
+
+/// The consent program's id.
+pub fn consent_program_id() -> Pubkey {
+    credence_consent::ID
+}
+
+/// `["registry", creator, name]`.
+pub fn registry(creator: &Pubkey, name: &str) -> (Pubkey, u8) {
+    Pubkey::find_program_address(
+        &[REGISTRY_SEED, creator.as_ref(), name.as_bytes()],
+        &credence_registry::ID,
+    )
+}
+
+/// `["issuer", registry, issuer_id]`.
+pub fn issuer(registry: &Pubkey, issuer_id: &str) -> (Pubkey, u8) {
+    Pubkey::find_program_address(
+        &[ISSUER_SEED, registry.as_ref(), issuer_id.as_bytes()],
+        &credence_registry::ID,
+    )
+}
+
+/// `["delegate", issuer, delegate_key]`.
+pub fn delegate(issuer: &Pubkey, delegate_key: &Pubkey) -> (Pubkey, u8) {
+    Pubkey::find_program_address(
+        &[DELEGATE_SEED, issuer.as_ref(), delegate_key.as_ref()],
+        &credence_registry::ID,
+    )
+}
+
+/// `["schema", issuer, name, version_le]`.
+pub fn schema(issuer: &Pubkey, name: &str, version: u16) -> (Pubkey, u8) {
+    Pubkey::find_program_address(
+        &[
+            SCHEMA_SEED,
+            issuer.as_ref(),
+            name.as_bytes(),
+            &version.to_le_bytes(),
+        ],
+        &credence_registry::ID,
+    )
+}
+
+/// `["credential", issuer, subject, credential_id]`.
+pub fn credential(issuer: &Pubkey, subject: &Pubkey, credential_id: &[u8; 32]) -> (Pubkey, u8) {
+    Pubkey::find_program_address(
+        &[
+            CREDENTIAL_SEED,
+            issuer.as_ref(),
+            subject.as_ref(),
+            credential_id,
+        ],
+        &credence_registry::ID,
+    )
+}
+
+/// `["grant", subject, grantee, grant_id_le]`.
+pub fn grant(subject: &Pubkey, grantee: &Pubkey, grant_id: u64) -> (Pubkey, u8) {
+    Pubkey::find_program_address(
+        &[
+            GRANT_SEED,
+            subject.as_ref(),
+            grantee.as_ref(),
+            &grant_id.to_le_bytes(),
+        ],
+        &credence_consent::ID,
+    )
+}

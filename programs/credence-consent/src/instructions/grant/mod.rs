@@ -1,0 +1,96 @@
+//! Grants: a candidate's consent, and the grantee's record of each access.
+
+mod close;
+mod create;
+mod record_access;
+mod revoke;
+mod update;
+
+pub use close::*;
+pub use create::*;
+pub use record_access::*;
+pub use revoke::*;
+pub use update::*;
+
+use anchor_lang::{prelude::*, Discriminator};
+use credence_registry::state::Credential;
+
+use crate::{
+    constants::{MAX_GRANT_CREDENTIALS, MAX_PURPOSE_LEN, MAX_SEALED_KEY_LEN},
+    error::ConsentError,
+    state::CredentialRef,
+};
+
+/// Checks a credential list against the accounts passed for it, one for one and in order: each
+/// is owned by the registry program, is a `Credential`, and belongs to `subject`; none repeats.
+pub fn check_credentials(
+    subject: &Pubkey,
+    credentials: &[CredentialRef],
+    accounts: &[AccountInfo],
+) -> Result<()> {
+    require!(!credentials.is_empty(), ConsentError::NoCredentials);
+    require!(
+        credentials.len() <= MAX_GRANT_CREDENTIALS,
+        ConsentError::TooManyCredentials
+    );
+    require!(
+        accounts.len() == credentials.len(),
+        ConsentError::CredentialAccountsMismatch
+    );
+    for (i, (reference, info)) in credentials.iter().zip(accounts).enumerate() {
+        let address = match reference {
+            CredentialRef::Account { address } => address,
+            CredentialRef::CohortLeaf { .. } => return err!(ConsentError::CohortNotSupported),
+        };
+        require!(
+            !credentials[..i].contains(reference),
+            ConsentError::DuplicateCredential
+        );
+        require_keys_eq!(
+            *address,
+            info.key(),
+            ConsentError::CredentialAccountsMismatch
+        );
+        require_keys_eq!(
+            *info.owner,
+            credence_registry::ID,
+            ConsentError::CredentialNotOwnedByRegistry
+        );
+        let data = info.try_borrow_data()?;
+        require!(
+            data.starts_with(Credential::DISCRIMINATOR),
+            ConsentError::NotACredential
+        );
+        let credential = Credential::try_deserialize(&mut &data[..])
+            .map_err(|_| error!(ConsentError::NotACredential))?;
+        require_keys_eq!(
+            credential.subject,
+            *subject,
+            ConsentError::CredentialOfAnotherSubject
+        );
+    }
+    Ok(())
+}
+
+/// Checks a purpose: 1 to [`MAX_PURPOSE_LEN`] bytes.
+pub fn check_purpose(purpose: &str) -> Result<()> {
+    require!(
+        !purpose.is_empty() && purpose.len() <= MAX_PURPOSE_LEN,
+        ConsentError::PurposeInvalid
+    );
+    Ok(())
+}
+
+/// Checks a sealed key: at most [`MAX_SEALED_KEY_LEN`] bytes.
+pub fn check_sealed_key(key: &[u8]) -> Result<()> {
+    require!(
+        key.len() <= MAX_SEALED_KEY_LEN,
+        ConsentError::SealedKeyTooLong
+    );
+    Ok(())
+}
+
+/// The current unix timestamp from the Clock sysvar.
+pub fn now() -> Result<i64> {
+    Ok(Clock::get()?.unix_timestamp)
+}

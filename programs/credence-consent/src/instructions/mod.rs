@@ -1,0 +1,5 @@
+//! One instruction per file.
+
+pub mod grant;
+
+pub use grant::*;

@@ -1,0 +1,91 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::{MAX_GRANT_CREDENTIALS, MAX_PURPOSE_LEN, MAX_SEALED_KEY_LEN};
+
+/// A reference to one credential. Tagged so that a credential inside a cohort (a Merkle batch,
+/// planned) can be named later without changing the grant's layout.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum CredentialRef {
+    /// A credential account of the registry program.
+    Account {
+        /// The credential's address.
+        address: Pubkey,
+    },
+    /// Leaf `index` of a cohort account (reserved; refused until cohorts ship).
+    CohortLeaf {
+        /// The cohort's address.
+        cohort: Pubkey,
+        /// The leaf index.
+        index: u32,
+    },
+}
+
+/// The outcome of a verification, as the grantee reports it with `record_access`.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum AccessOutcome {
+    /// Every check passed.
+    Verified,
+    /// At least one check failed.
+    Failed,
+}
+
+/// A candidate's consent: one grantee may see chosen credentials, for a purpose, until an expiry.
+///
+/// `subject` and `grantee` sit at fixed offsets 8 and 40 for memcmp filters.
+// PDA ["grant", subject, grantee, grant_id.to_le_bytes()]
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Grant {
+    /// The candidate who grants access.
+    pub subject: Pubkey,
+    /// The recruiter who may verify.
+    pub grantee: Pubkey,
+    /// Subject-chosen id, part of the address (several grants to one grantee).
+    pub grant_id: u64,
+    /// Layout version.
+    pub version: u8,
+    /// Canonical bump of the address.
+    pub bump: u8,
+    /// The credentials covered.
+    #[max_len(MAX_GRANT_CREDENTIALS)]
+    pub credentials: Vec<CredentialRef>,
+    /// Why access is given.
+    #[max_len(MAX_PURPOSE_LEN)]
+    pub purpose: String,
+    /// When it was created (unix seconds).
+    pub created_at: i64,
+    /// When it stops being in force.
+    pub expires_at: i64,
+    /// When it was revoked (0: not revoked).
+    pub revoked_at: i64,
+    /// Most uses (0: unlimited).
+    pub max_uses: u32,
+    /// Uses so far.
+    pub uses: u32,
+    /// Last recorded access (0: never).
+    pub last_access_at: i64,
+    /// The document key sealed to the grantee's X25519 key (empty: none).
+    #[max_len(MAX_SEALED_KEY_LEN)]
+    pub sealed_key: Vec<u8>,
+    /// Space kept for future fields.
+    pub reserved: [u8; 64],
+}
+
+impl Grant {
+    /// Whether the grant is in force at `now`: not revoked, not expired, uses left.
+    pub fn check_in_force(&self, now: i64) -> Result<()> {
+        require!(
+            self.revoked_at == 0,
+            crate::error::ConsentError::GrantRevoked
+        );
+        require!(
+            now < self.expires_at,
+            crate::error::ConsentError::GrantExpired
+        );
+        require!(
+            self.max_uses == 0 || self.uses < self.max_uses,
+            crate::error::ConsentError::GrantUsedUp
+        );
+        Ok(())
+    }
+}

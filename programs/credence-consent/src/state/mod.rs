@@ -1,0 +1,5 @@
+//! Account types of the consent program.
+
+mod grant;
+
+pub use grant::*;

@@ -1,0 +1,220 @@
+//! Events: one per state change, so indexers and the candidate's audit view need no extra reads.
+//!
+//! Events are emitted through [`crate::emit_event!`], which is Anchor's `emit!` on the SBF target
+//! (a `Program data: <base64>` log line) and, for programs compiled natively and run as builtins,
+//! a `Program log: data: <base64>` line through the runtime's log collector (Anchor's native
+//! `sol_log_data` is a no-op). The SDK's event parser reads both forms.
+
+use anchor_lang::prelude::*;
+
+use crate::state::{CredentialStatus, IssuerStatus};
+
+/// Prefix of an event line written by a natively compiled program (after the runtime's `Program log: `).
+pub const NATIVE_EVENT_PREFIX: &str = "data: ";
+
+/// Emits an Anchor event so that it reaches the transaction's log messages on every target.
+#[macro_export]
+macro_rules! emit_event {
+    ($event:expr) => {{
+        #[cfg(target_os = "solana")]
+        {
+            ::anchor_lang::prelude::emit!($event);
+        }
+        #[cfg(not(target_os = "solana"))]
+        {
+            use ::anchor_lang::__private::base64::Engine as _;
+            let data = ::anchor_lang::Event::data(&$event);
+            ::anchor_lang::compat::solana_sysvar::program_stubs::sol_log(&::std::format!(
+                "{}{}",
+                $crate::events::NATIVE_EVENT_PREFIX,
+                ::anchor_lang::__private::base64::engine::general_purpose::STANDARD.encode(data)
+            ));
+        }
+    }};
+}
+
+/// A registry was created.
+#[event]
+pub struct RegistryCreated {
+    /// The registry's address.
+    pub registry: Pubkey,
+    /// Its admin (and creator).
+    pub admin: Pubkey,
+    /// Its name.
+    pub name: String,
+}
+
+/// The admin proposed a new admin; it takes effect when the new admin accepts.
+#[event]
+pub struct AdminTransferProposed {
+    /// The registry.
+    pub registry: Pubkey,
+    /// The current admin.
+    pub admin: Pubkey,
+    /// The proposed admin.
+    pub pending_admin: Pubkey,
+}
+
+/// The pending admin accepted and is now the admin.
+#[event]
+pub struct AdminTransferred {
+    /// The registry.
+    pub registry: Pubkey,
+    /// The former admin.
+    pub previous_admin: Pubkey,
+    /// The new admin.
+    pub admin: Pubkey,
+}
+
+/// The registry was paused or unpaused.
+#[event]
+pub struct RegistryPauseChanged {
+    /// The registry.
+    pub registry: Pubkey,
+    /// Whether it is now paused.
+    pub paused: bool,
+}
+
+/// An issuer registered itself, pending accreditation.
+#[event]
+pub struct IssuerRegistered {
+    /// The registry.
+    pub registry: Pubkey,
+    /// The issuer's address.
+    pub issuer: Pubkey,
+    /// The issuer's authority key.
+    pub authority: Pubkey,
+    /// The issuer's id within the registry.
+    pub issuer_id: String,
+}
+
+/// The admin changed an issuer's status (accredit, suspend, reinstate, revoke).
+#[event]
+pub struct IssuerStatusChanged {
+    /// The registry.
+    pub registry: Pubkey,
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// Status before.
+    pub previous: IssuerStatus,
+    /// Status after.
+    pub status: IssuerStatus,
+}
+
+/// The issuer changed its display name, URI or jurisdiction.
+#[event]
+pub struct IssuerUpdated {
+    /// The issuer.
+    pub issuer: Pubkey,
+}
+
+/// The issuer's authority key was rotated.
+#[event]
+pub struct IssuerAuthorityRotated {
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// The former authority.
+    pub previous_authority: Pubkey,
+    /// The new authority.
+    pub authority: Pubkey,
+}
+
+/// A delegate was added to an issuer.
+#[event]
+pub struct DelegateAdded {
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// The delegate key.
+    pub delegate: Pubkey,
+    /// Its permission bits.
+    pub permissions: u8,
+    /// When it expires (unix seconds).
+    pub expires_at: i64,
+}
+
+/// A delegate was removed from an issuer.
+#[event]
+pub struct DelegateRemoved {
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// The delegate key.
+    pub delegate: Pubkey,
+}
+
+/// A schema was created.
+#[event]
+pub struct SchemaCreated {
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// The schema's address.
+    pub schema: Pubkey,
+    /// Its name.
+    pub name: String,
+    /// Its version.
+    pub version: u16,
+}
+
+/// A schema was deprecated: no new credentials can be issued under it.
+#[event]
+pub struct SchemaDeprecated {
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// The schema.
+    pub schema: Pubkey,
+}
+
+/// A credential was issued.
+#[event]
+pub struct CredentialIssued {
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// The subject (candidate).
+    pub subject: Pubkey,
+    /// The credential's address.
+    pub credential: Pubkey,
+    /// Its schema.
+    pub schema: Pubkey,
+    /// The key that signed the issuance (authority or delegate).
+    pub issued_by: Pubkey,
+    /// When it expires (0: never).
+    pub expires_at: i64,
+}
+
+/// A credential was suspended, reinstated or revoked.
+#[event]
+pub struct CredentialStatusChanged {
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// The credential.
+    pub credential: Pubkey,
+    /// Status before.
+    pub previous: CredentialStatus,
+    /// Status after.
+    pub status: CredentialStatus,
+    /// Revocation reason code (0 unless revoked).
+    pub reason: u16,
+    /// The key that signed the change.
+    pub changed_by: Pubkey,
+}
+
+/// A credential's expiry was extended.
+#[event]
+pub struct CredentialRenewed {
+    /// The credential.
+    pub credential: Pubkey,
+    /// Expiry before.
+    pub previous_expires_at: i64,
+    /// Expiry after.
+    pub expires_at: i64,
+}
+
+/// A revoked or expired credential was closed and its rent returned.
+#[event]
+pub struct CredentialClosed {
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// The credential.
+    pub credential: Pubkey,
+    /// Who received the rent.
+    pub receiver: Pubkey,
+}

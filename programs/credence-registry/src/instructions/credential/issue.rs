@@ -1,0 +1,158 @@
+use anchor_lang::prelude::*;
+
+use super::authorize;
+use crate::{
+    constants::{
+        ACCOUNT_VERSION, CREDENTIAL_SEED, DELEGATE_SEED, ISSUER_SEED, PERMISSION_ISSUE,
+        REGISTRY_SEED, SCHEMA_SEED,
+    },
+    emit_event,
+    error::RegistryError,
+    events::CredentialIssued,
+    state::{now, Credential, CredentialStatus, Delegate, Issuer, Registry, Schema},
+};
+
+/// Arguments of `issue_credential`.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct IssueCredentialArgs {
+    /// Caller-chosen id, part of the address: retrying the same issuance cannot duplicate it.
+    pub credential_id: [u8; 32],
+    /// The candidate's wallet key.
+    pub subject: Pubkey,
+    /// `SHA-256(domain tag ‖ salt ‖ document)`, not all zeroes.
+    pub commitment: [u8; 32],
+    /// When it starts being valid (`None`: now). May lie in the past (a degree awarded years ago).
+    pub valid_from: Option<i64>,
+    /// When it stops being valid (`None`: the schema's default validity from `valid_from`, or never).
+    pub expires_at: Option<i64>,
+}
+
+/// Accounts of `issue_credential`.
+#[derive(Accounts)]
+#[instruction(args: IssueCredentialArgs)]
+pub struct IssueCredential<'info> {
+    /// The issuer's authority, or a live delegate with the issue permission.
+    pub authority: Signer<'info>,
+    /// Pays the rent (often the same key as `authority`).
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    /// The issuer's registry; must not be paused.
+    #[account(
+        seeds = [REGISTRY_SEED, registry.creator.as_ref(), registry.name.as_bytes()],
+        bump = registry.bump,
+    )]
+    pub registry: Box<Account<'info, Registry>>,
+    /// The issuer; must be accredited.
+    #[account(
+        mut,
+        seeds = [ISSUER_SEED, registry.key().as_ref(), issuer.issuer_id.as_bytes()],
+        bump = issuer.bump,
+        has_one = registry @ RegistryError::WrongRegistry,
+    )]
+    pub issuer: Box<Account<'info, Issuer>>,
+    /// The schema; must be the issuer's and not deprecated.
+    #[account(
+        mut,
+        seeds = [SCHEMA_SEED, issuer.key().as_ref(), schema.name.as_bytes(), &schema.schema_version.to_le_bytes()],
+        bump = schema.bump,
+        has_one = issuer @ RegistryError::SchemaMismatch,
+    )]
+    pub schema: Box<Account<'info, Schema>>,
+    /// The delegate record of `authority`, when a delegate signs.
+    #[account(
+        seeds = [DELEGATE_SEED, issuer.key().as_ref(), authority.key().as_ref()],
+        bump = delegate.bump,
+    )]
+    pub delegate: Option<Box<Account<'info, Delegate>>>,
+    /// The new credential.
+    #[account(
+        init,
+        payer = payer,
+        space = 8 + Credential::INIT_SPACE,
+        seeds = [CREDENTIAL_SEED, issuer.key().as_ref(), args.subject.as_ref(), args.credential_id.as_ref()],
+        bump,
+    )]
+    pub credential: Box<Account<'info, Credential>>,
+    /// The system program.
+    pub system_program: Program<'info, System>,
+}
+
+impl IssueCredential<'_> {
+    /// Checks the signer's right to issue, the registry, issuer and schema, and the validity window;
+    /// returns `(now, valid_from, expires_at)`.
+    pub fn validate(&self, args: &IssueCredentialArgs) -> Result<(i64, i64, i64)> {
+        let now = now()?;
+        authorize(
+            &self.authority.key(),
+            &self.issuer,
+            self.delegate.as_deref().map(|d| &**d),
+            PERMISSION_ISSUE,
+            now,
+        )?;
+        require!(!self.registry.paused, RegistryError::RegistryPaused);
+        require!(
+            self.issuer.is_accredited(),
+            RegistryError::IssuerNotAccredited
+        );
+        require!(!self.schema.deprecated, RegistryError::SchemaDeprecated);
+        require!(args.commitment != [0; 32], RegistryError::CommitmentEmpty);
+        let valid_from = args.valid_from.unwrap_or(now);
+        let expires_at = match args.expires_at {
+            Some(expires_at) => expires_at,
+            None if self.schema.default_validity_secs == 0 => 0,
+            None => valid_from
+                .checked_add(self.schema.default_validity_secs)
+                .ok_or(RegistryError::Overflow)?,
+        };
+        if expires_at != 0 || args.expires_at.is_some() {
+            require!(
+                expires_at > valid_from,
+                RegistryError::InvalidValidityWindow
+            );
+            require!(expires_at > now, RegistryError::ExpiryInPast);
+        }
+        Ok((now, valid_from, expires_at))
+    }
+
+    /// Issues the credential to `args.subject`.
+    pub fn handle(ctx: Context<Self>, args: IssueCredentialArgs) -> Result<()> {
+        let (now, valid_from, expires_at) = ctx.accounts.validate(&args)?;
+        let issuer = &mut ctx.accounts.issuer;
+        issuer.credentials_issued = issuer
+            .credentials_issued
+            .checked_add(1)
+            .ok_or(RegistryError::Overflow)?;
+        let schema = &mut ctx.accounts.schema;
+        schema.credentials_issued = schema
+            .credentials_issued
+            .checked_add(1)
+            .ok_or(RegistryError::Overflow)?;
+        let issued_by = ctx.accounts.authority.key();
+        let credential = &mut ctx.accounts.credential;
+        credential.set_inner(Credential {
+            issuer: issuer.key(),
+            subject: args.subject,
+            schema: schema.key(),
+            credential_id: args.credential_id,
+            commitment: args.commitment,
+            issued_by,
+            issued_at: now,
+            valid_from,
+            expires_at,
+            status: CredentialStatus::Active,
+            revocation_reason: 0,
+            version: ACCOUNT_VERSION,
+            bump: ctx.bumps.credential,
+            reserved: [0; 8],
+        });
+        emit_event!(CredentialIssued {
+            issuer: issuer.key(),
+            subject: args.subject,
+            credential: credential.key(),
+            schema: schema.key(),
+            issued_by,
+            expires_at,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,7 @@
+//! Every instruction of both programs, in the real runtime: success paths and each refusal.
+
+mod programs {
+    pub mod consent;
+    pub mod registry;
+    pub mod sizes;
+}
