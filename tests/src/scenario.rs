@@ -153,6 +153,16 @@ impl Scenario {
         }
     }
 
+    /// `key` signing as if it were the issuer's authority (no delegate record passed).
+    pub fn authority_signer_for(&self, key: &Pubkey) -> IssuerSigner {
+        IssuerSigner {
+            authority: *key,
+            as_delegate: false,
+            registry: self.registry,
+            issuer: self.issuer,
+        }
+    }
+
     /// `key` signing as a delegate of the issuer.
     pub fn delegate_signer(&self, key: &Pubkey) -> IssuerSigner {
         IssuerSigner {
