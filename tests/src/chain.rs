@@ -12,7 +12,7 @@ use solana_signer::Signer;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 
-use crate::runtime::{consent_entry, install_stub_forwarders, registry_entry};
+use credence_sdk::transport::runtime::{consent_entry, install_stub_forwarders, registry_entry};
 
 /// Lamports every test actor starts with.
 pub const ACTOR_LAMPORTS: u64 = 10_000_000_000;

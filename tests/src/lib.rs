@@ -3,7 +3,6 @@
 //! scenario builder (registry → issuer → schema → credential → grant) and exact-error assertions.
 
 pub mod chain;
-pub mod runtime;
 pub mod scenario;
 
 pub use chain::*;

@@ -7,13 +7,10 @@ use anchor_lang::prelude::*;
 pub const GRANT_SEED: &[u8] = b"grant";
 
 /// Most credentials one grant covers.
-#[constant]
 pub const MAX_GRANT_CREDENTIALS: usize = 16;
 /// Longest purpose text in bytes (for example `Recruitment: ICU nurse, St Mary's`).
-#[constant]
 pub const MAX_PURPOSE_LEN: usize = 64;
 /// Longest sealed document key in bytes.
-#[constant]
 pub const MAX_SEALED_KEY_LEN: usize = 128;
 /// Current layout version written into every account's `version` byte.
 #[constant]

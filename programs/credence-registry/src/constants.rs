@@ -21,16 +21,12 @@ pub const SCHEMA_SEED: &[u8] = b"schema";
 pub const CREDENTIAL_SEED: &[u8] = b"credential";
 
 /// Longest registry name, issuer id or schema name in bytes (each is a PDA seed, at most 32 bytes).
-#[constant]
 pub const MAX_SEED_NAME_LEN: usize = 32;
 /// Longest issuer display name in bytes.
-#[constant]
 pub const MAX_DISPLAY_NAME_LEN: usize = 64;
 /// Longest URI (issuer website or DID document, schema JSON) in bytes.
-#[constant]
 pub const MAX_URI_LEN: usize = 128;
 /// Longest jurisdiction code in bytes (ISO 3166-1 alpha-2 or an ISO 3166-2 subdivision such as `GB-SCT`).
-#[constant]
 pub const MAX_JURISDICTION_LEN: usize = 8;
 
 /// Current layout version written into every account's `version` byte.

@@ -1,0 +1,133 @@
+//! Fetching and decoding Credence accounts, and the `getProgramAccounts` listings recruiters and
+//! candidates need without an indexer (memcmp on the fixed offsets of `issuer`, `subject`,
+//! `grantee`, plus the account type's discriminator).
+
+use anchor_lang::{AccountDeserialize, Discriminator, Owner};
+use credence_consent::{
+    constants::{GRANT_GRANTEE_OFFSET, GRANT_SUBJECT_OFFSET},
+    state::Grant,
+};
+use credence_registry::{
+    constants::{CREDENTIAL_ISSUER_OFFSET, CREDENTIAL_SUBJECT_OFFSET, ISSUER_REGISTRY_OFFSET},
+    state::{Credential, Issuer},
+};
+use solana_account::Account;
+use solana_pubkey::Pubkey;
+
+use crate::{
+    error::SdkError,
+    transport::{Memcmp, Transport},
+};
+
+/// Decodes `account` as `T`, checking its owner program and discriminator.
+pub fn decode<T: AccountDeserialize + Owner>(
+    address: &Pubkey,
+    account: &Account,
+) -> Result<T, SdkError> {
+    let expected = std::any::type_name::<T>()
+        .rsplit("::")
+        .next()
+        .unwrap_or("Credence account");
+    if account.owner != T::owner() {
+        return Err(SdkError::WrongAccount {
+            address: *address,
+            expected,
+        });
+    }
+    T::try_deserialize(&mut account.data.as_slice()).map_err(|_| SdkError::WrongAccount {
+        address: *address,
+        expected,
+    })
+}
+
+/// Fetches and decodes the account at `address`; [`SdkError::AccountNotFound`] if absent.
+pub async fn fetch<T: AccountDeserialize + Owner>(
+    transport: &Transport,
+    address: &Pubkey,
+) -> Result<T, SdkError> {
+    let account = transport
+        .account(address)
+        .await?
+        .ok_or(SdkError::AccountNotFound(*address))?;
+    decode(address, &account)
+}
+
+/// Fetches and decodes the account at `address`, if it exists.
+pub async fn fetch_optional<T: AccountDeserialize + Owner>(
+    transport: &Transport,
+    address: &Pubkey,
+) -> Result<Option<T>, SdkError> {
+    match transport.account(address).await? {
+        Some(account) => decode(address, &account).map(Some),
+        None => Ok(None),
+    }
+}
+
+async fn list<T: AccountDeserialize + Owner + Discriminator>(
+    transport: &Transport,
+    filters: Vec<Memcmp>,
+) -> Result<Vec<(Pubkey, T)>, SdkError> {
+    let mut all = vec![Memcmp {
+        offset: 0,
+        bytes: T::DISCRIMINATOR.to_vec(),
+    }];
+    all.extend(filters);
+    transport
+        .program_accounts(&T::owner(), &all)
+        .await?
+        .iter()
+        .map(|(address, account)| Ok((*address, decode(address, account)?)))
+        .collect()
+}
+
+/// A candidate's credentials.
+pub async fn credentials_of_subject(
+    transport: &Transport,
+    subject: &Pubkey,
+) -> Result<Vec<(Pubkey, Credential)>, SdkError> {
+    list(
+        transport,
+        vec![Memcmp::key(CREDENTIAL_SUBJECT_OFFSET, subject)],
+    )
+    .await
+}
+
+/// An issuer's credentials.
+pub async fn credentials_of_issuer(
+    transport: &Transport,
+    issuer: &Pubkey,
+) -> Result<Vec<(Pubkey, Credential)>, SdkError> {
+    list(
+        transport,
+        vec![Memcmp::key(CREDENTIAL_ISSUER_OFFSET, issuer)],
+    )
+    .await
+}
+
+/// A candidate's grants.
+pub async fn grants_of_subject(
+    transport: &Transport,
+    subject: &Pubkey,
+) -> Result<Vec<(Pubkey, Grant)>, SdkError> {
+    list(transport, vec![Memcmp::key(GRANT_SUBJECT_OFFSET, subject)]).await
+}
+
+/// The grants a recruiter holds.
+pub async fn grants_to_grantee(
+    transport: &Transport,
+    grantee: &Pubkey,
+) -> Result<Vec<(Pubkey, Grant)>, SdkError> {
+    list(transport, vec![Memcmp::key(GRANT_GRANTEE_OFFSET, grantee)]).await
+}
+
+/// A registry's issuers.
+pub async fn issuers_of_registry(
+    transport: &Transport,
+    registry: &Pubkey,
+) -> Result<Vec<(Pubkey, Issuer)>, SdkError> {
+    list(
+        transport,
+        vec![Memcmp::key(ISSUER_REGISTRY_OFFSET, registry)],
+    )
+    .await
+}

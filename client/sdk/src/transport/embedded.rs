@@ -1,0 +1,221 @@
+//! The embedded chain: the real Solana runtime in-process (`solana-program-test`), with both
+//! Credence programs compiled natively and registered as builtins.
+//!
+//! Banks (the runtime's in-process client) has no `getProgramAccounts` and no transaction
+//! history. The chain keeps both for what it processed: every account a transaction named is
+//! indexed (a memcmp scan reads the live accounts from the bank), and every transaction's logs are
+//! kept by signature and by account, like an RPC node with history enabled. Genesis accounts that
+//! no transaction touched are not indexed; none of them is a Credence account.
+
+use std::{
+    collections::{BTreeSet, HashMap},
+    sync::Mutex,
+    time::Duration,
+};
+
+use solana_account::Account;
+use solana_clock::Clock;
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_program_test::{processor, BanksClient, ProgramTest, ProgramTestContext};
+use solana_pubkey::Pubkey;
+use solana_signer::Signer;
+
+use super::{
+    runtime::{consent_entry, install_stub_forwarders, registry_entry},
+    Memcmp, Sent,
+};
+use crate::error::SdkError;
+
+/// How long one transaction may take on the embedded chain before we call it stuck.
+const PROCESS_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Default)]
+struct History {
+    logs: HashMap<String, Vec<String>>,
+    by_address: HashMap<Pubkey, Vec<String>>,
+    index: BTreeSet<Pubkey>,
+}
+
+/// The real runtime in-process, with both programs.
+pub struct EmbeddedChain {
+    context: tokio::sync::Mutex<ProgramTestContext>,
+    banks: BanksClient,
+    faucet: Keypair,
+    history: Mutex<History>,
+}
+
+/// A [`ProgramTest`] with both Credence programs registered as native builtins.
+pub fn program_test() -> ProgramTest {
+    let mut program_test = ProgramTest::default();
+    program_test.prefer_bpf(false);
+    program_test.add_program(
+        "credence_registry",
+        credence_registry::ID,
+        processor!(registry_entry),
+    );
+    program_test.add_program(
+        "credence_consent",
+        credence_consent::ID,
+        processor!(consent_entry),
+    );
+    program_test
+}
+
+impl EmbeddedChain {
+    /// Starts a fresh chain.
+    pub async fn start() -> Self {
+        Self::from_program_test(program_test()).await
+    }
+
+    /// Starts a chain from a prepared [`ProgramTest`] (for example with extra accounts).
+    pub async fn from_program_test(program_test: ProgramTest) -> Self {
+        let context = program_test.start_with_context().await;
+        install_stub_forwarders();
+        Self {
+            banks: context.banks_client.clone(),
+            faucet: context.payer.insecure_clone(),
+            context: tokio::sync::Mutex::new(context),
+            history: Mutex::new(History::default()),
+        }
+    }
+
+    /// Signs and processes a transaction; records its logs and indexes its accounts.
+    pub async fn send(
+        &self,
+        instructions: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+    ) -> Result<Sent, SdkError> {
+        let banks = self.banks.clone();
+        let blockhash = banks
+            .get_latest_blockhash()
+            .await
+            .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
+        let tx = super::sign(instructions, payer, signers, blockhash)?;
+        let signature = tx.signatures[0].to_string();
+        let keys = tx.message.account_keys.clone();
+        let processed =
+            tokio::time::timeout(PROCESS_TIMEOUT, banks.process_transaction_with_metadata(tx))
+                .await
+                .map_err(|_| SdkError::ConfirmationTimeout {
+                    signature: signature.clone(),
+                    seconds: PROCESS_TIMEOUT.as_secs(),
+                })?
+                .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
+        let logs = processed
+            .metadata
+            .map(|m| m.log_messages)
+            .unwrap_or_default();
+        if let Err(err) = processed.result {
+            let programs: Vec<Pubkey> = instructions.iter().map(|ix| ix.program_id).collect();
+            return Err(SdkError::from_transaction_error(err, &programs));
+        }
+        let mut history = self.history.lock().expect("history lock");
+        for key in &keys {
+            history.index.insert(*key);
+            history
+                .by_address
+                .entry(*key)
+                .or_default()
+                .push(signature.clone());
+        }
+        history.logs.insert(signature.clone(), logs.clone());
+        Ok(Sent {
+            signature,
+            logs: Some(logs),
+        })
+    }
+
+    /// Many accounts, in order.
+    pub async fn accounts(&self, addresses: &[Pubkey]) -> Result<Vec<Option<Account>>, SdkError> {
+        let mut out = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let account = self
+                .banks
+                .clone()
+                .get_account(*address)
+                .await
+                .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
+            out.push(account);
+        }
+        Ok(out)
+    }
+
+    /// Every indexed account of `program` matching `filters`, read live from the bank.
+    pub async fn program_accounts(
+        &self,
+        program: &Pubkey,
+        filters: &[Memcmp],
+    ) -> Result<Vec<(Pubkey, Account)>, SdkError> {
+        let candidates: Vec<Pubkey> = self
+            .history
+            .lock()
+            .expect("history lock")
+            .index
+            .iter()
+            .copied()
+            .collect();
+        let accounts = self.accounts(&candidates).await?;
+        Ok(candidates
+            .into_iter()
+            .zip(accounts)
+            .filter_map(|(address, account)| {
+                let account = account?;
+                (account.owner == *program && filters.iter().all(|f| f.matches(&account.data)))
+                    .then_some((address, account))
+            })
+            .collect())
+    }
+
+    /// Signatures of processed transactions that named `address`, newest first.
+    pub fn signatures_for(&self, address: &Pubkey) -> Vec<String> {
+        let history = self.history.lock().expect("history lock");
+        let mut signatures = history.by_address.get(address).cloned().unwrap_or_default();
+        signatures.reverse();
+        signatures
+    }
+
+    /// The logs of a processed transaction.
+    pub fn transaction_logs(&self, signature: &str) -> Result<Vec<String>, SdkError> {
+        self.history
+            .lock()
+            .expect("history lock")
+            .logs
+            .get(signature)
+            .cloned()
+            .ok_or_else(|| {
+                SdkError::Invalid(format!("no transaction {signature} on the embedded chain"))
+            })
+    }
+
+    /// Funds `to` from the chain's faucet.
+    pub async fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<(), SdkError> {
+        let ix = anchor_lang::solana_program::system_instruction::transfer(
+            &self.faucet.pubkey(),
+            to,
+            lamports,
+        );
+        self.send(&[ix], &self.faucet, &[]).await.map(|_| ())
+    }
+
+    /// The chain's clock.
+    pub async fn clock(&self) -> Result<Clock, SdkError> {
+        self.banks
+            .clone()
+            .get_sysvar::<Clock>()
+            .await
+            .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))
+    }
+
+    /// Moves the chain's clock forward by `seconds` (for demos and tests of expiry).
+    pub async fn advance_time(&self, seconds: i64) -> Result<(), SdkError> {
+        let mut clock = self.clock().await?;
+        clock.unix_timestamp = clock
+            .unix_timestamp
+            .checked_add(seconds)
+            .ok_or_else(|| SdkError::Invalid("time overflow".into()))?;
+        self.context.lock().await.set_sysvar(&clock);
+        Ok(())
+    }
+}

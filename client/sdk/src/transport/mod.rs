@@ -1,0 +1,229 @@
+//! The one transport seam: the same role APIs run on the embedded chain (the real runtime
+//! in-process) and on any JSON-RPC endpoint (a local validator, devnet, mainnet).
+
+#[cfg(feature = "embedded")]
+pub mod embedded;
+pub mod rpc;
+#[cfg(feature = "embedded")]
+pub mod runtime;
+
+use solana_account::Account;
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_pubkey::Pubkey;
+
+use crate::error::SdkError;
+
+/// A `getProgramAccounts` filter: `bytes` at `offset` of the account data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Memcmp {
+    /// Byte offset in the account data.
+    pub offset: usize,
+    /// The bytes expected there.
+    pub bytes: Vec<u8>,
+}
+
+impl Memcmp {
+    /// A filter on a public key at `offset`.
+    pub fn key(offset: usize, key: &Pubkey) -> Self {
+        Self {
+            offset,
+            bytes: key.to_bytes().to_vec(),
+        }
+    }
+
+    /// Whether `data` matches.
+    pub fn matches(&self, data: &[u8]) -> bool {
+        data.get(self.offset..self.offset + self.bytes.len()) == Some(self.bytes.as_slice())
+    }
+}
+
+/// A landed transaction.
+#[derive(Clone, Debug)]
+pub struct Sent {
+    /// Its signature (base58).
+    pub signature: String,
+    /// Its log messages, when the transport has them at hand (the embedded chain always does;
+    /// over RPC, read them with [`Transport::transaction_logs`]).
+    pub logs: Option<Vec<String>>,
+}
+
+/// Where transactions go and accounts come from.
+pub enum Transport {
+    /// The real Solana runtime in-process, with both programs.
+    #[cfg(feature = "embedded")]
+    Embedded(Box<embedded::EmbeddedChain>),
+    /// A JSON-RPC endpoint.
+    Rpc(rpc::RpcTransport),
+}
+
+impl Transport {
+    /// A fresh embedded chain with both programs.
+    #[cfg(feature = "embedded")]
+    pub async fn embedded() -> Self {
+        Self::Embedded(Box::new(embedded::EmbeddedChain::start().await))
+    }
+
+    /// A JSON-RPC endpoint at `url` with the default sending policy.
+    pub fn rpc(url: &str) -> Self {
+        Self::Rpc(rpc::RpcTransport::new(url))
+    }
+
+    /// The embedded chain, if this is one.
+    #[cfg(feature = "embedded")]
+    pub fn as_embedded(&self) -> Option<&embedded::EmbeddedChain> {
+        match self {
+            Self::Embedded(chain) => Some(chain),
+            Self::Rpc(_) => None,
+        }
+    }
+
+    /// A short description: `embedded chain` or the RPC URL.
+    pub fn describe(&self) -> String {
+        match self {
+            #[cfg(feature = "embedded")]
+            Self::Embedded(_) => "embedded chain (solana-program-test, in-process)".into(),
+            Self::Rpc(rpc) => rpc.url().to_string(),
+        }
+    }
+
+    /// Signs `instructions` with `payer` (fee payer) and `signers` on a fresh blockhash, sends
+    /// them, and waits for confirmation. A refusal comes back as a named [`SdkError::Program`].
+    pub async fn send(
+        &self,
+        instructions: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+    ) -> Result<Sent, SdkError> {
+        match self {
+            #[cfg(feature = "embedded")]
+            Self::Embedded(chain) => chain.send(instructions, payer, signers).await,
+            Self::Rpc(rpc) => rpc.send(instructions, payer, signers).await,
+        }
+    }
+
+    /// One account, if it exists.
+    pub async fn account(&self, address: &Pubkey) -> Result<Option<Account>, SdkError> {
+        Ok(self.accounts(&[*address]).await?.pop().flatten())
+    }
+
+    /// Many accounts in one round trip (`getMultipleAccounts`), in order.
+    pub async fn accounts(&self, addresses: &[Pubkey]) -> Result<Vec<Option<Account>>, SdkError> {
+        match self {
+            #[cfg(feature = "embedded")]
+            Self::Embedded(chain) => chain.accounts(addresses).await,
+            Self::Rpc(rpc) => rpc.accounts(addresses).await,
+        }
+    }
+
+    /// Every account of `program` matching all `filters` (`getProgramAccounts`).
+    pub async fn program_accounts(
+        &self,
+        program: &Pubkey,
+        filters: &[Memcmp],
+    ) -> Result<Vec<(Pubkey, Account)>, SdkError> {
+        match self {
+            #[cfg(feature = "embedded")]
+            Self::Embedded(chain) => chain.program_accounts(program, filters).await,
+            Self::Rpc(rpc) => rpc.program_accounts(program, filters).await,
+        }
+    }
+
+    /// Signatures of the transactions that touched `address`, newest first.
+    pub async fn signatures_for(&self, address: &Pubkey) -> Result<Vec<String>, SdkError> {
+        match self {
+            #[cfg(feature = "embedded")]
+            Self::Embedded(chain) => Ok(chain.signatures_for(address)),
+            Self::Rpc(rpc) => rpc.signatures_for(address).await,
+        }
+    }
+
+    /// The log messages of a landed transaction.
+    pub async fn transaction_logs(&self, signature: &str) -> Result<Vec<String>, SdkError> {
+        match self {
+            #[cfg(feature = "embedded")]
+            Self::Embedded(chain) => chain.transaction_logs(signature),
+            Self::Rpc(rpc) => rpc.transaction_logs(signature).await,
+        }
+    }
+
+    /// Sends `lamports` to `to` from the cluster's faucet (embedded chain, local validator,
+    /// devnet's airdrop).
+    pub async fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<(), SdkError> {
+        match self {
+            #[cfg(feature = "embedded")]
+            Self::Embedded(chain) => chain.airdrop(to, lamports).await,
+            Self::Rpc(rpc) => rpc.airdrop(to, lamports).await,
+        }
+    }
+
+    /// The lamports held by `address` (0 if none).
+    pub async fn balance(&self, address: &Pubkey) -> Result<u64, SdkError> {
+        Ok(self.account(address).await?.map_or(0, |a| a.lamports))
+    }
+}
+
+/// Builds and signs a transaction: `payer` pays the fee; every distinct key of `signers` signs.
+pub fn sign(
+    instructions: &[Instruction],
+    payer: &Keypair,
+    signers: &[&Keypair],
+    blockhash: solana_hash::Hash,
+) -> Result<solana_transaction::Transaction, SdkError> {
+    use solana_signer::Signer;
+    let mut all: Vec<&Keypair> = vec![payer];
+    for signer in signers {
+        if !all.iter().any(|k| k.pubkey() == signer.pubkey()) {
+            all.push(signer);
+        }
+    }
+    let message = solana_message::Message::new(instructions, Some(&payer.pubkey()));
+    let mut tx = solana_transaction::Transaction::new_unsigned(message);
+    tx.try_sign(&all, blockhash).map_err(|e| {
+        SdkError::Invalid(format!(
+            "cannot sign the transaction: {e} (a required signer is missing?)"
+        ))
+    })?;
+    Ok(tx)
+}
+
+/// Most bytes a serialized transaction may take (`PACKET_DATA_SIZE`).
+pub const MAX_TRANSACTION_SIZE: usize = 1232;
+
+fn compact_len(n: usize) -> usize {
+    match n {
+        0..0x80 => 1,
+        0x80..0x4000 => 2,
+        _ => 3,
+    }
+}
+
+/// The serialized size of a legacy transaction of `instructions` paid by `payer`.
+pub fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
+    let message = solana_message::Message::new(instructions, Some(payer));
+    let signatures = usize::from(message.header.num_required_signatures);
+    let keys = message.account_keys.len();
+    let mut size =
+        compact_len(signatures) + 64 * signatures + 3 + compact_len(keys) + 32 * keys + 32;
+    size += compact_len(message.instructions.len());
+    for ix in &message.instructions {
+        size += 1
+            + compact_len(ix.accounts.len())
+            + ix.accounts.len()
+            + compact_len(ix.data.len())
+            + ix.data.len();
+    }
+    size
+}
+
+/// The unix timestamp in a Clock sysvar account's data.
+pub fn clock_unix_timestamp(data: &[u8]) -> Option<i64> {
+    // Clock = slot u64, epoch_start_timestamp i64, epoch u64, leader_schedule_epoch u64,
+    // unix_timestamp i64 (bincode, little endian).
+    data.get(32..40)
+        .map(|b| i64::from_le_bytes(b.try_into().expect("8 bytes")))
+}
+
+/// The Clock sysvar's address.
+pub const CLOCK_SYSVAR: Pubkey =
+    solana_pubkey::pubkey!("SysvarC1ock11111111111111111111111111111111");

@@ -1,0 +1,349 @@
+//! JSON-RPC transport over `solana-client`'s nonblocking `RpcClient`: sending with blockhash
+//! refresh, bounded retries and confirmation; reading single, multiple and filtered accounts.
+
+use std::time::{Duration, Instant};
+
+use solana_account::Account;
+use solana_account_decoder_client_types::{UiAccountData, UiAccountEncoding};
+use solana_client::{
+    client_error::{ClientError, ClientErrorKind},
+    nonblocking::rpc_client::RpcClient,
+    rpc_config::{
+        RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSendTransactionConfig,
+        RpcTransactionConfig,
+    },
+    rpc_filter::{Memcmp as RpcMemcmp, RpcFilterType},
+};
+use solana_commitment_config::CommitmentConfig;
+use solana_instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_pubkey::Pubkey;
+use solana_signature::Signature;
+use solana_transaction_status_client_types::{
+    option_serializer::OptionSerializer, UiTransactionEncoding,
+};
+
+use super::{Memcmp, Sent};
+use crate::error::SdkError;
+
+/// Most accounts one `getMultipleAccounts` call may ask for.
+pub const MAX_MULTIPLE_ACCOUNTS: usize = 100;
+
+/// Sending policy.
+#[derive(Clone, Debug)]
+pub struct SendPolicy {
+    /// Attempts with a fresh blockhash before giving up.
+    pub attempts: u32,
+    /// How long to wait for confirmation of one attempt.
+    pub confirm_timeout: Duration,
+    /// How often to poll the signature status.
+    pub poll_interval: Duration,
+}
+
+impl Default for SendPolicy {
+    fn default() -> Self {
+        Self {
+            attempts: 3,
+            confirm_timeout: Duration::from_secs(60),
+            poll_interval: Duration::from_millis(250),
+        }
+    }
+}
+
+/// A JSON-RPC endpoint.
+pub struct RpcTransport {
+    client: RpcClient,
+    url: String,
+    policy: SendPolicy,
+}
+
+impl RpcTransport {
+    /// A transport to `url` at `confirmed` commitment with the default sending policy.
+    pub fn new(url: &str) -> Self {
+        Self::with_policy(url, SendPolicy::default())
+    }
+
+    /// A transport to `url` with a sending policy.
+    pub fn with_policy(url: &str, policy: SendPolicy) -> Self {
+        let client = RpcClient::new_with_timeout_and_commitment(
+            url.to_string(),
+            Duration::from_secs(30),
+            CommitmentConfig::confirmed(),
+        );
+        Self {
+            client,
+            url: url.to_string(),
+            policy,
+        }
+    }
+
+    /// The endpoint's URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The underlying client, for calls the SDK does not wrap.
+    pub fn client(&self) -> &RpcClient {
+        &self.client
+    }
+
+    fn map(&self, err: ClientError) -> SdkError {
+        match err.kind() {
+            ClientErrorKind::Reqwest(e) if e.is_connect() || e.is_timeout() => {
+                SdkError::Unreachable {
+                    url: self.url.clone(),
+                    detail: e.to_string(),
+                }
+            }
+            ClientErrorKind::Io(e) => SdkError::Unreachable {
+                url: self.url.clone(),
+                detail: e.to_string(),
+            },
+            _ => SdkError::Rpc(err.to_string()),
+        }
+    }
+
+    /// Checks that the endpoint answers (`getVersion`).
+    pub async fn ping(&self) -> Result<String, SdkError> {
+        self.client
+            .get_version()
+            .await
+            .map(|v| v.solana_core)
+            .map_err(|e| self.map(e))
+    }
+
+    /// Signs, sends and confirms, refreshing the blockhash between bounded attempts.
+    pub async fn send(
+        &self,
+        instructions: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+    ) -> Result<Sent, SdkError> {
+        let programs: Vec<Pubkey> = instructions.iter().map(|ix| ix.program_id).collect();
+        let mut last_signature = None;
+        for _attempt in 0..self.policy.attempts.max(1) {
+            // A previous attempt may have landed after all: never send twice what already landed.
+            if let Some(signature) = &last_signature {
+                if let Some(result) = self.status(signature).await? {
+                    return finish(result, signature, &programs);
+                }
+            }
+            let blockhash = self
+                .client
+                .get_latest_blockhash()
+                .await
+                .map_err(|e| self.map(e))?;
+            let tx = super::sign(instructions, payer, signers, blockhash)?;
+            let config = RpcSendTransactionConfig {
+                preflight_commitment: Some(CommitmentConfig::confirmed().commitment),
+                ..RpcSendTransactionConfig::default()
+            };
+            let signature = match self.client.send_transaction_with_config(&tx, config).await {
+                Ok(signature) => signature,
+                Err(err) => {
+                    if let Some(tx_err) = err.get_transaction_error() {
+                        return Err(SdkError::from_transaction_error(tx_err, &programs));
+                    }
+                    let text = err.to_string();
+                    if text.contains("Blockhash not found") {
+                        continue;
+                    }
+                    return Err(self.map(err));
+                }
+            };
+            last_signature = Some(signature);
+            let started = Instant::now();
+            while started.elapsed() < self.policy.confirm_timeout {
+                if let Some(result) = self.status(&signature).await? {
+                    return finish(result, &signature, &programs);
+                }
+                let valid = self
+                    .client
+                    .is_blockhash_valid(&blockhash, CommitmentConfig::processed())
+                    .await
+                    .map_err(|e| self.map(e))?;
+                if !valid {
+                    break; // expired without landing: retry with a fresh blockhash
+                }
+                tokio::time::sleep(self.policy.poll_interval).await;
+            }
+        }
+        if let Some(signature) = last_signature {
+            if let Some(result) = self.status(&signature).await? {
+                return finish(result, &signature, &programs);
+            }
+            return Err(SdkError::ConfirmationTimeout {
+                signature: signature.to_string(),
+                seconds: self.policy.confirm_timeout.as_secs()
+                    * u64::from(self.policy.attempts.max(1)),
+            });
+        }
+        Err(SdkError::Rpc(
+            "the endpoint kept refusing the blockhash".into(),
+        ))
+    }
+
+    async fn status(
+        &self,
+        signature: &Signature,
+    ) -> Result<Option<Result<(), solana_transaction_error::TransactionError>>, SdkError> {
+        let statuses = self
+            .client
+            .get_signature_statuses(&[*signature])
+            .await
+            .map_err(|e| self.map(e))?;
+        Ok(statuses
+            .value
+            .into_iter()
+            .next()
+            .flatten()
+            .filter(|s| s.satisfies_commitment(CommitmentConfig::confirmed()))
+            .map(|s| s.status))
+    }
+
+    /// Many accounts, in chunks of [`MAX_MULTIPLE_ACCOUNTS`] (one round trip up to that size).
+    pub async fn accounts(&self, addresses: &[Pubkey]) -> Result<Vec<Option<Account>>, SdkError> {
+        let mut out = Vec::with_capacity(addresses.len());
+        for chunk in addresses.chunks(MAX_MULTIPLE_ACCOUNTS) {
+            out.extend(
+                self.client
+                    .get_multiple_accounts(chunk)
+                    .await
+                    .map_err(|e| self.map(e))?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// `getProgramAccounts` with memcmp filters, base64-encoded.
+    pub async fn program_accounts(
+        &self,
+        program: &Pubkey,
+        filters: &[Memcmp],
+    ) -> Result<Vec<(Pubkey, Account)>, SdkError> {
+        let config = RpcProgramAccountsConfig {
+            filters: Some(
+                filters
+                    .iter()
+                    .map(|f| {
+                        RpcFilterType::Memcmp(RpcMemcmp::new_raw_bytes(f.offset, f.bytes.clone()))
+                    })
+                    .collect(),
+            ),
+            account_config: RpcAccountInfoConfig {
+                encoding: Some(UiAccountEncoding::Base64),
+                commitment: Some(CommitmentConfig::confirmed()),
+                ..RpcAccountInfoConfig::default()
+            },
+            with_context: None,
+            sort_results: Some(true),
+        };
+        let accounts = self
+            .client
+            .get_program_ui_accounts_with_config(program, config)
+            .await
+            .map_err(|e| self.map(e))?;
+        accounts
+            .into_iter()
+            .map(|(address, ui)| {
+                let data = match &ui.data {
+                    UiAccountData::Binary(b64, UiAccountEncoding::Base64) => {
+                        use anchor_lang::__private::base64::Engine;
+                        anchor_lang::__private::base64::engine::general_purpose::STANDARD
+                            .decode(b64)
+                            .map_err(|e| {
+                                SdkError::Rpc(format!("account {address}: bad base64: {e}"))
+                            })?
+                    }
+                    _ => {
+                        return Err(SdkError::Rpc(format!(
+                            "account {address}: unexpected encoding"
+                        )))
+                    }
+                };
+                let owner: Pubkey = ui
+                    .owner
+                    .parse()
+                    .map_err(|_| SdkError::Rpc("bad owner".into()))?;
+                Ok((
+                    address,
+                    Account {
+                        lamports: ui.lamports,
+                        data,
+                        owner,
+                        executable: ui.executable,
+                        rent_epoch: ui.rent_epoch,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// Signatures of transactions that touched `address`, newest first (up to 1,000).
+    pub async fn signatures_for(&self, address: &Pubkey) -> Result<Vec<String>, SdkError> {
+        let signatures = self
+            .client
+            .get_signatures_for_address(address)
+            .await
+            .map_err(|e| self.map(e))?;
+        Ok(signatures
+            .into_iter()
+            .filter(|s| s.err.is_none())
+            .map(|s| s.signature)
+            .collect())
+    }
+
+    /// The log messages of a confirmed transaction.
+    pub async fn transaction_logs(&self, signature: &str) -> Result<Vec<String>, SdkError> {
+        let signature: Signature = signature.parse().map_err(|_| {
+            SdkError::Invalid(format!("{signature} is not a transaction signature"))
+        })?;
+        let config = RpcTransactionConfig {
+            encoding: Some(UiTransactionEncoding::Base64),
+            commitment: Some(CommitmentConfig::confirmed()),
+            max_supported_transaction_version: Some(0),
+        };
+        let tx = self
+            .client
+            .get_transaction_with_config(&signature, config)
+            .await
+            .map_err(|e| self.map(e))?;
+        Ok(match tx.transaction.meta.map(|m| m.log_messages) {
+            Some(OptionSerializer::Some(logs)) => logs,
+            _ => Vec::new(),
+        })
+    }
+
+    /// Requests an airdrop and waits until it lands.
+    pub async fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<(), SdkError> {
+        let signature = self
+            .client
+            .request_airdrop(to, lamports)
+            .await
+            .map_err(|e| self.map(e))?;
+        let started = Instant::now();
+        while started.elapsed() < self.policy.confirm_timeout {
+            if let Some(result) = self.status(&signature).await? {
+                return result.map_err(SdkError::Transaction);
+            }
+            tokio::time::sleep(self.policy.poll_interval).await;
+        }
+        Err(SdkError::ConfirmationTimeout {
+            signature: signature.to_string(),
+            seconds: self.policy.confirm_timeout.as_secs(),
+        })
+    }
+}
+
+fn finish(
+    result: Result<(), solana_transaction_error::TransactionError>,
+    signature: &Signature,
+    programs: &[Pubkey],
+) -> Result<Sent, SdkError> {
+    result
+        .map(|()| Sent {
+            signature: signature.to_string(),
+            logs: None,
+        })
+        .map_err(|err| SdkError::from_transaction_error(err, programs))
+}

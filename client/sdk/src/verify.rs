@@ -1,0 +1,464 @@
+//! Verification: for a candidate, a recruiter and a set of credentials, fetch every account
+//! needed in one `getMultipleAccounts` round trip (the Clock sysvar included, so "now" is the
+//! cluster's), then check each credential and report one line per check with the reason for any
+//! failure.
+//!
+//! One round trip needs the issuer, schema and registry addresses up front: the candidate shares
+//! them with the documents ([`SharedCredential`]); a claim that does not match the chain fails.
+//! [`share_from_grant`] builds them from a grant when the candidate has not (two round trips).
+
+use std::collections::HashMap;
+
+use credence_consent::state::{CredentialRef, Grant};
+use credence_registry::state::{
+    Credential, CredentialStatus, Issuer, IssuerStatus, Registry, Schema,
+};
+use serde::{Deserialize, Serialize};
+use solana_account::Account;
+use solana_pubkey::Pubkey;
+
+use crate::{
+    accounts::{decode, fetch},
+    commitment::{matches, Salt},
+    error::SdkError,
+    transport::{clock_unix_timestamp, Transport, CLOCK_SYSVAR},
+};
+
+/// A document and its salt, shared by the candidate so the verifier can open the commitment.
+#[derive(Clone, Debug)]
+pub struct SharedDocument {
+    /// The commitment's salt.
+    pub salt: Salt,
+    /// The document's bytes.
+    pub document: Vec<u8>,
+}
+
+/// One credential as the candidate presents it.
+#[derive(Clone, Debug)]
+pub struct SharedCredential {
+    /// The credential's address.
+    pub credential: Pubkey,
+    /// Its issuer.
+    pub issuer: Pubkey,
+    /// Its schema.
+    pub schema: Pubkey,
+    /// The issuer's registry.
+    pub registry: Pubkey,
+    /// The document, when shared.
+    pub document: Option<SharedDocument>,
+}
+
+/// What to verify.
+#[derive(Clone, Debug)]
+pub struct VerifyRequest {
+    /// The candidate.
+    pub subject: Pubkey,
+    /// The verifier (the grant's grantee).
+    pub grantee: Pubkey,
+    /// The candidate's grant to the verifier.
+    pub grant: Pubkey,
+    /// The credentials presented.
+    pub credentials: Vec<SharedCredential>,
+    /// Registries the verifier trusts.
+    pub trusted_registries: Vec<Pubkey>,
+}
+
+/// The kinds of check in a report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// The grant exists, is the candidate's to the verifier, and is in force.
+    GrantInForce,
+    /// The grant covers the credential.
+    GrantCovers,
+    /// The credential exists and is the candidate's.
+    CredentialExists,
+    /// The issuer's registry is one the verifier trusts.
+    RegistryTrusted,
+    /// The issuer is accredited.
+    IssuerAccredited,
+    /// The schema is the credential's and the issuer's.
+    Schema,
+    /// The credential is active (not suspended or revoked).
+    CredentialStatus,
+    /// Now lies within the credential's validity window.
+    ValidityWindow,
+    /// The shared document opens the credential's commitment.
+    Document,
+}
+
+/// The outcome of one check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    /// Passed.
+    Pass,
+    /// Failed; the detail says why.
+    Fail,
+    /// Not checked (for example no document was shared).
+    NotChecked,
+}
+
+/// One line of a report.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Check {
+    /// The credential checked (none for grant-wide checks).
+    pub credential: Option<String>,
+    /// What was checked.
+    pub kind: CheckKind,
+    /// The outcome.
+    pub status: CheckStatus,
+    /// Why, in words.
+    pub detail: String,
+}
+
+/// A verification report.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Report {
+    /// The cluster time the checks used (unix seconds).
+    pub checked_at: i64,
+    /// One line per check.
+    pub checks: Vec<Check>,
+    /// RPC round trips used.
+    pub round_trips: u32,
+}
+
+impl Report {
+    /// Whether no check failed and every credential was checked.
+    pub fn passed(&self) -> bool {
+        !self.checks.iter().any(|c| c.status == CheckStatus::Fail)
+    }
+
+    /// Whether every check of `credential` (and the grant) passed.
+    pub fn credential_passed(&self, credential: &Pubkey) -> bool {
+        let key = credential.to_string();
+        !self.checks.iter().any(|c| {
+            c.status == CheckStatus::Fail && c.credential.as_deref().is_none_or(|k| k == key)
+        })
+    }
+
+    /// The failures, as `credential: detail` lines.
+    pub fn failures(&self) -> Vec<String> {
+        self.checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Fail)
+            .map(|c| match &c.credential {
+                Some(k) => format!("{k}: {}", c.detail),
+                None => c.detail.clone(),
+            })
+            .collect()
+    }
+}
+
+struct Lines {
+    checks: Vec<Check>,
+}
+
+impl Lines {
+    fn push(
+        &mut self,
+        credential: Option<&Pubkey>,
+        kind: CheckKind,
+        ok: bool,
+        pass: String,
+        fail: String,
+    ) {
+        self.checks.push(Check {
+            credential: credential.map(|k| k.to_string()),
+            kind,
+            status: if ok {
+                CheckStatus::Pass
+            } else {
+                CheckStatus::Fail
+            },
+            detail: if ok { pass } else { fail },
+        });
+    }
+}
+
+/// Every address [`verify`] fetches, deduplicated, the Clock sysvar first.
+pub fn addresses(request: &VerifyRequest) -> Vec<Pubkey> {
+    let mut out = vec![CLOCK_SYSVAR, request.grant];
+    for shared in &request.credentials {
+        for key in [
+            shared.credential,
+            shared.issuer,
+            shared.schema,
+            shared.registry,
+        ] {
+            if !out.contains(&key) {
+                out.push(key);
+            }
+        }
+    }
+    out
+}
+
+/// Verifies in one `getMultipleAccounts` round trip (up to 100 accounts: about 24 credentials
+/// from distinct issuers, or 97 from one issuer, schema and registry).
+pub async fn verify(transport: &Transport, request: &VerifyRequest) -> Result<Report, SdkError> {
+    let keys = addresses(request);
+    let accounts = transport.accounts(&keys).await?;
+    let round_trips = keys
+        .len()
+        .div_ceil(crate::transport::rpc::MAX_MULTIPLE_ACCOUNTS) as u32;
+    let fetched: HashMap<Pubkey, Account> = keys
+        .into_iter()
+        .zip(accounts)
+        .filter_map(|(k, a)| a.map(|a| (k, a)))
+        .collect();
+    let now = fetched
+        .get(&CLOCK_SYSVAR)
+        .and_then(|a| clock_unix_timestamp(&a.data))
+        .ok_or_else(|| SdkError::Rpc("the cluster returned no Clock sysvar".into()))?;
+    let mut report = evaluate(request, &fetched, now);
+    report.round_trips = round_trips;
+    Ok(report)
+}
+
+/// Checks `request` against already-fetched accounts at time `now` (pure: no network).
+pub fn evaluate(request: &VerifyRequest, fetched: &HashMap<Pubkey, Account>, now: i64) -> Report {
+    let mut lines = Lines { checks: Vec::new() };
+    let grant: Option<Grant> = fetched
+        .get(&request.grant)
+        .and_then(|a| decode(&request.grant, a).ok());
+    let grant_ok = match &grant {
+        None => {
+            lines.push(
+                None,
+                CheckKind::GrantInForce,
+                false,
+                String::new(),
+                format!("no grant at {}", request.grant),
+            );
+            false
+        }
+        Some(g) => {
+            let problem = if g.subject != request.subject {
+                Some("the grant is another candidate's".to_string())
+            } else if g.grantee != request.grantee {
+                Some("the grant is to another recruiter".to_string())
+            } else if g.revoked_at != 0 {
+                Some(format!(
+                    "the candidate revoked the grant at {}",
+                    g.revoked_at
+                ))
+            } else if now >= g.expires_at {
+                Some(format!("the grant expired at {}", g.expires_at))
+            } else if g.max_uses != 0 && g.uses >= g.max_uses {
+                Some(format!("the grant's {} uses are used up", g.max_uses))
+            } else {
+                None
+            };
+            let ok = problem.is_none();
+            lines.push(
+                None,
+                CheckKind::GrantInForce,
+                ok,
+                format!(
+                    "grant in force until {} for \"{}\"",
+                    g.expires_at, g.purpose
+                ),
+                problem.unwrap_or_default(),
+            );
+            ok
+        }
+    };
+    for shared in &request.credentials {
+        let key = Some(&shared.credential);
+        if let Some(g) = &grant {
+            let covered = g.credentials.contains(&CredentialRef::Account {
+                address: shared.credential,
+            });
+            lines.push(
+                key,
+                CheckKind::GrantCovers,
+                covered,
+                "covered by the grant".into(),
+                "the grant does not cover this credential".into(),
+            );
+        }
+        let _ = grant_ok;
+        let credential: Option<Credential> = fetched
+            .get(&shared.credential)
+            .and_then(|a| decode(&shared.credential, a).ok());
+        let Some(c) = credential else {
+            lines.push(
+                key,
+                CheckKind::CredentialExists,
+                false,
+                String::new(),
+                "no credential at this address (closed, or never issued)".into(),
+            );
+            continue;
+        };
+        let mine = c.subject == request.subject && c.issuer == shared.issuer;
+        lines.push(
+            key,
+            CheckKind::CredentialExists,
+            mine,
+            "issued to the candidate by the stated issuer".into(),
+            if c.subject != request.subject {
+                "the credential is another candidate's".into()
+            } else {
+                "the credential's issuer is not the one stated".into()
+            },
+        );
+        let issuer: Option<Issuer> = fetched
+            .get(&c.issuer)
+            .and_then(|a| decode(&c.issuer, a).ok());
+        match &issuer {
+            None => lines.push(
+                key,
+                CheckKind::IssuerAccredited,
+                false,
+                String::new(),
+                format!("issuer {} not found", c.issuer),
+            ),
+            Some(i) => {
+                let trusted = request.trusted_registries.contains(&i.registry)
+                    && fetched
+                        .get(&i.registry)
+                        .and_then(|a| decode::<Registry>(&i.registry, a).ok())
+                        .is_some();
+                lines.push(
+                    key,
+                    CheckKind::RegistryTrusted,
+                    trusted,
+                    format!("registry {} is trusted", i.registry),
+                    format!(
+                        "registry {} is not among the trusted registries",
+                        i.registry
+                    ),
+                );
+                lines.push(
+                    key,
+                    CheckKind::IssuerAccredited,
+                    i.status == IssuerStatus::Accredited,
+                    format!("{} is accredited", i.name),
+                    format!("{} is {:?}, not accredited", i.name, i.status).to_lowercase(),
+                );
+            }
+        }
+        let schema: Option<Schema> = fetched
+            .get(&c.schema)
+            .and_then(|a| decode(&c.schema, a).ok());
+        let schema_ok =
+            c.schema == shared.schema && schema.as_ref().is_some_and(|s| s.issuer == c.issuer);
+        lines.push(
+            key,
+            CheckKind::Schema,
+            schema_ok,
+            schema
+                .as_ref()
+                .map(|s| format!("schema {} v{}", s.name, s.schema_version))
+                .unwrap_or_default(),
+            "the schema is not the credential's or not its issuer's".into(),
+        );
+        let status_detail = match c.status {
+            CredentialStatus::Active => String::new(),
+            CredentialStatus::Suspended => "the credential is suspended".into(),
+            CredentialStatus::Revoked => format!(
+                "the credential was revoked (reason {})",
+                reason_name(c.revocation_reason)
+            ),
+        };
+        lines.push(
+            key,
+            CheckKind::CredentialStatus,
+            c.status == CredentialStatus::Active,
+            "active".into(),
+            status_detail,
+        );
+        let in_window = c.valid_from <= now && (c.expires_at == 0 || now < c.expires_at);
+        lines.push(
+            key,
+            CheckKind::ValidityWindow,
+            in_window,
+            if c.expires_at == 0 {
+                "valid, no expiry".into()
+            } else {
+                format!("valid until {}", c.expires_at)
+            },
+            if now < c.valid_from {
+                format!("not valid before {}", c.valid_from)
+            } else {
+                format!("expired at {}", c.expires_at)
+            },
+        );
+        match &shared.document {
+            None => lines.checks.push(Check {
+                credential: Some(shared.credential.to_string()),
+                kind: CheckKind::Document,
+                status: CheckStatus::NotChecked,
+                detail: "no document shared".into(),
+            }),
+            Some(doc) => lines.push(
+                key,
+                CheckKind::Document,
+                matches(&c.commitment, &doc.salt, &doc.document),
+                "the document matches its commitment".into(),
+                "the document does not match its commitment (altered, or the wrong salt)".into(),
+            ),
+        }
+    }
+    Report {
+        checked_at: now,
+        checks: lines.checks,
+        round_trips: 0,
+    }
+}
+
+/// A revocation reason code in words.
+pub fn reason_name(code: u16) -> &'static str {
+    use credence_registry::constants::*;
+    match code {
+        REASON_SUPERSEDED => "superseded",
+        REASON_ISSUED_IN_ERROR => "issued in error",
+        REASON_DISCIPLINARY => "disciplinary action",
+        REASON_FRAUD => "fraudulent document",
+        REASON_KEY_COMPROMISE => "key compromise",
+        _ => "other",
+    }
+}
+
+/// Builds the shared credentials of a grant from the chain (two round trips: the grant, then its
+/// credentials and their issuers), without documents.
+pub async fn share_from_grant(
+    transport: &Transport,
+    grant: &Pubkey,
+) -> Result<Vec<SharedCredential>, SdkError> {
+    let grant: Grant = fetch(transport, grant).await?;
+    let addresses: Vec<Pubkey> = grant
+        .credentials
+        .iter()
+        .filter_map(|r| match r {
+            CredentialRef::Account { address } => Some(*address),
+            CredentialRef::CohortLeaf { .. } => None,
+        })
+        .collect();
+    let accounts = transport.accounts(&addresses).await?;
+    let mut credentials = Vec::new();
+    for (address, account) in addresses.iter().zip(accounts) {
+        let account = account.ok_or(SdkError::AccountNotFound(*address))?;
+        let c: Credential = decode(address, &account)?;
+        credentials.push((address, c));
+    }
+    let issuer_keys: Vec<Pubkey> = credentials.iter().map(|(_, c)| c.issuer).collect();
+    let issuers = transport.accounts(&issuer_keys).await?;
+    credentials
+        .into_iter()
+        .zip(issuers)
+        .map(|((address, c), issuer)| {
+            let issuer = issuer.ok_or(SdkError::AccountNotFound(c.issuer))?;
+            let issuer: Issuer = decode(&c.issuer, &issuer)?;
+            Ok(SharedCredential {
+                credential: *address,
+                issuer: c.issuer,
+                schema: c.schema,
+                registry: issuer.registry,
+                document: None,
+            })
+        })
+        .collect()
+}
