@@ -52,6 +52,11 @@ pub fn commit(salt: &Salt, document: &[u8]) -> [u8; 32] {
     hasher.finalize().into()
 }
 
+/// Plain SHA-256, for schema documents.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
 /// Whether `document` with `salt` opens `commitment` (compared in constant time).
 pub fn matches(commitment: &[u8; 32], salt: &Salt, document: &[u8]) -> bool {
     let computed = commit(salt, document);

@@ -51,6 +51,22 @@ impl<'a> RegistryAdmin<'a> {
         }
     }
 
+    /// The admin of the registry at `registry` (after an admin transfer the address no longer
+    /// derives from the admin's key).
+    pub fn at(transport: &'a Transport, admin: &'a Keypair, registry: Pubkey) -> Self {
+        Self {
+            transport,
+            admin,
+            registry,
+        }
+    }
+
+    /// Accepts a pending admin transfer, signed by the new admin.
+    pub async fn accept_admin(&self) -> Result<Sent, SdkError> {
+        self.send(rix::accept_admin(&self.admin.pubkey(), &self.registry))
+            .await
+    }
+
     /// Creates the registry; `Ok(false)` if it already existed (nothing changed).
     pub async fn create(&self, name: &str) -> Result<bool, SdkError> {
         if self.transport.account(&self.registry).await?.is_some() {

@@ -241,10 +241,10 @@ pub fn evaluate(request: &VerifyRequest, fetched: &HashMap<Pubkey, Account>, now
             } else if g.revoked_at != 0 {
                 Some(format!(
                     "the candidate revoked the grant at {}",
-                    g.revoked_at
+                    utc(g.revoked_at)
                 ))
             } else if now >= g.expires_at {
-                Some(format!("the grant expired at {}", g.expires_at))
+                Some(format!("the grant expired at {}", utc(g.expires_at)))
             } else if g.max_uses != 0 && g.uses >= g.max_uses {
                 Some(format!("the grant's {} uses are used up", g.max_uses))
             } else {
@@ -257,7 +257,8 @@ pub fn evaluate(request: &VerifyRequest, fetched: &HashMap<Pubkey, Account>, now
                 ok,
                 format!(
                     "grant in force until {} for \"{}\"",
-                    g.expires_at, g.purpose
+                    utc(g.expires_at),
+                    g.purpose
                 ),
                 problem.unwrap_or_default(),
             );
@@ -378,12 +379,12 @@ pub fn evaluate(request: &VerifyRequest, fetched: &HashMap<Pubkey, Account>, now
             if c.expires_at == 0 {
                 "valid, no expiry".into()
             } else {
-                format!("valid until {}", c.expires_at)
+                format!("valid until {}", utc(c.expires_at))
             },
             if now < c.valid_from {
-                format!("not valid before {}", c.valid_from)
+                format!("not valid before {}", utc(c.valid_from))
             } else {
-                format!("expired at {}", c.expires_at)
+                format!("expired at {}", utc(c.expires_at))
             },
         );
         match &shared.document {
@@ -407,6 +408,28 @@ pub fn evaluate(request: &VerifyRequest, fetched: &HashMap<Pubkey, Account>, now
         checks: lines.checks,
         round_trips: 0,
     }
+}
+
+/// A unix timestamp as `YYYY-MM-DD HH:MM:SS UTC`.
+pub fn utc(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 /// A revocation reason code in words.
@@ -461,4 +484,14 @@ pub async fn share_from_grant(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_are_civil_utc() {
+        assert_eq!(super::utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(super::utc(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(super::utc(1_795_531_647), "2026-11-24 14:47:27 UTC");
+    }
 }

@@ -1,0 +1,464 @@
+//! `credence credential ...`: issuance (single and CSV batch) and the issuer side's changes.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context};
+use clap::Subcommand;
+use credence_registry::state::Credential;
+use credence_sdk::{
+    accounts,
+    ix::registry::CredentialChange,
+    roles::{IssueRequest, Issuer},
+    verify::reason_name,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use crate::{
+    config::{parse_pubkey, Config},
+    output::{Output, OutputFormat},
+};
+
+/// Which issuer acts.
+#[derive(clap::Args, Debug)]
+pub struct IssuerRef {
+    /// The registry's address.
+    #[arg(long)]
+    registry: String,
+    /// The issuer's id.
+    #[arg(long)]
+    issuer_id: String,
+    /// Sign as a delegate of the issuer (the keypair is the delegate's).
+    #[arg(long)]
+    delegate: bool,
+}
+
+/// Credential commands.
+#[derive(Subcommand, Debug)]
+pub enum CredentialCommand {
+    /// Issue one credential (idempotent per subject and reference).
+    Issue {
+        #[command(flatten)]
+        issuer: IssuerRef,
+        /// The schema's address.
+        #[arg(long)]
+        schema: String,
+        /// The candidate's wallet address.
+        #[arg(long)]
+        subject: String,
+        /// The issuer's stable reference (for example the licence number).
+        #[arg(long)]
+        reference: String,
+        /// The document file committed to (it never goes on-chain).
+        #[arg(long)]
+        document: PathBuf,
+        /// Expiry (unix seconds); default: the schema's validity.
+        #[arg(long)]
+        expires_at: Option<i64>,
+    },
+    /// Issue a CSV batch (`subject,reference,document_file[,expires_at]`), packed into as few
+    /// transactions as fit. Safe to kill and re-run: nothing is duplicated or lost.
+    IssueBatch {
+        #[command(flatten)]
+        issuer: IssuerRef,
+        /// The schema's address.
+        #[arg(long)]
+        schema: String,
+        /// The CSV file (document paths are relative to it).
+        #[arg(long)]
+        csv: PathBuf,
+        /// Where to write every credential's address and salt (JSON) for the candidates.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Suspend an active credential.
+    Suspend {
+        #[command(flatten)]
+        issuer: IssuerRef,
+        /// The credential's address.
+        #[arg(long)]
+        credential: String,
+    },
+    /// Reinstate a suspended credential.
+    Reinstate {
+        #[command(flatten)]
+        issuer: IssuerRef,
+        /// The credential's address.
+        #[arg(long)]
+        credential: String,
+    },
+    /// Revoke a credential for good.
+    Revoke {
+        #[command(flatten)]
+        issuer: IssuerRef,
+        /// The credential's address.
+        #[arg(long)]
+        credential: String,
+        /// Reason code: 1 superseded, 2 issued in error, 3 disciplinary, 4 fraud, 5 key compromise.
+        #[arg(long)]
+        reason: u16,
+    },
+    /// Extend a credential's expiry.
+    Renew {
+        #[command(flatten)]
+        issuer: IssuerRef,
+        /// The credential's address.
+        #[arg(long)]
+        credential: String,
+        /// The new expiry (unix seconds).
+        #[arg(long)]
+        expires_at: i64,
+    },
+    /// Close a revoked or expired credential and take its rent back.
+    Close {
+        #[command(flatten)]
+        issuer: IssuerRef,
+        /// The credential's address.
+        #[arg(long)]
+        credential: String,
+    },
+    /// Show a credential.
+    Show {
+        /// The credential's address.
+        #[arg(long)]
+        credential: String,
+    },
+    /// List credentials of a subject or of an issuer.
+    List {
+        /// The candidate's wallet.
+        #[arg(long, conflicts_with = "issuer")]
+        subject: Option<String>,
+        /// The issuer's address.
+        #[arg(long)]
+        issuer: Option<String>,
+    },
+}
+
+/// One CSV row, validated.
+struct Row {
+    request: IssueRequest,
+}
+
+fn read_csv(path: &Path, schema: solana_pubkey::Pubkey) -> anyhow::Result<Vec<Row>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| anyhow!("cannot read CSV {}: {e}", path.display()))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2; // the header is line 1
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                problems.push(format!("line {line}: {e}"));
+                continue;
+            }
+        };
+        if record.len() < 3 {
+            problems.push(format!(
+                "line {line}: expected subject,reference,document_file[,expires_at], got {} fields",
+                record.len()
+            ));
+            continue;
+        }
+        let subject = match parse_pubkey("subject", &record[0]) {
+            Ok(s) => s,
+            Err(e) => {
+                problems.push(format!("line {line}: {e}"));
+                continue;
+            }
+        };
+        let reference = record[1].to_string();
+        if reference.is_empty() {
+            problems.push(format!("line {line}: empty reference"));
+            continue;
+        }
+        let document_path = base.join(&record[2]);
+        let document = match std::fs::read(&document_path) {
+            Ok(d) => d,
+            Err(e) => {
+                problems.push(format!(
+                    "line {line}: cannot read document {}: {e}",
+                    document_path.display()
+                ));
+                continue;
+            }
+        };
+        let expires_at = match record.get(3).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(text) => match text.parse::<i64>() {
+                Ok(t) => Some(t),
+                Err(_) => {
+                    problems.push(format!(
+                        "line {line}: expires_at `{text}` is not a unix timestamp"
+                    ));
+                    continue;
+                }
+            },
+        };
+        rows.push(Row {
+            request: IssueRequest {
+                subject,
+                schema,
+                reference,
+                document,
+                valid_from: None,
+                expires_at,
+            },
+        });
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{} bad row(s) in {}; nothing was sent:\n  {}",
+            problems.len(),
+            path.display(),
+            problems.join("\n  ")
+        );
+    }
+    Ok(rows)
+}
+
+/// Runs a credential command.
+pub async fn run(config: &Config, command: CredentialCommand) -> anyhow::Result<Output> {
+    match command {
+        CredentialCommand::Show { credential } => {
+            let address = parse_pubkey("--credential", &credential)?;
+            let transport = config.transport().await?;
+            let c: Credential = accounts::fetch(&transport, &address)
+                .await
+                .context("reading the credential")?;
+            Ok(Output::new(
+                credential_json(&address, &c),
+                credential_text(&address, &c),
+            ))
+        }
+        CredentialCommand::List { subject, issuer } => {
+            let transport = config.transport().await?;
+            let list = match (subject, issuer) {
+                (Some(s), _) => {
+                    accounts::credentials_of_subject(&transport, &parse_pubkey("--subject", &s)?)
+                        .await?
+                }
+                (None, Some(i)) => {
+                    accounts::credentials_of_issuer(&transport, &parse_pubkey("--issuer", &i)?)
+                        .await?
+                }
+                (None, None) => bail!("give --subject or --issuer"),
+            };
+            let text = list
+                .iter()
+                .map(|(a, c)| credential_text(a, c))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok(Output::new(
+                json!({ "credentials": list.iter().map(|(a, c)| credential_json(a, c)).collect::<Vec<_>>() }),
+                if text.is_empty() {
+                    "no credentials".to_string()
+                } else {
+                    text
+                },
+            ))
+        }
+        CredentialCommand::Issue {
+            issuer,
+            schema,
+            subject,
+            reference,
+            document,
+            expires_at,
+        } => {
+            let schema = parse_pubkey("--schema", &schema)?;
+            let subject = parse_pubkey("--subject", &subject)?;
+            let document = std::fs::read(&document)
+                .map_err(|e| anyhow!("cannot read document {}: {e}", document.display()))?;
+            let keypair = config.keypair()?;
+            let transport = config.transport().await?;
+            let role = issuer_role(&transport, &keypair, &issuer)?;
+            let issued = role
+                .issue(&IssueRequest {
+                    subject,
+                    schema,
+                    reference,
+                    document,
+                    valid_from: None,
+                    expires_at,
+                })
+                .await?;
+            let state = if issued.already_existed {
+                "already issued; nothing changed"
+            } else {
+                "issued"
+            };
+            Ok(Output::new(
+                serde_json::to_value(&issued)?,
+                format!("credential {} {state}\n  salt (give it to the candidate with the document): {}", issued.credential, issued.salt),
+            ))
+        }
+        CredentialCommand::IssueBatch {
+            issuer,
+            schema,
+            csv,
+            out,
+        } => {
+            let schema = parse_pubkey("--schema", &schema)?;
+            let rows = read_csv(&csv, schema)?;
+            let keypair = config.keypair()?;
+            let transport = config.transport().await?;
+            let role = issuer_role(&transport, &keypair, &issuer)?;
+            let bar = if config.output == OutputFormat::Display {
+                ProgressBar::new(rows.len() as u64)
+            } else {
+                ProgressBar::hidden()
+            };
+            bar.set_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} credentials {msg}")
+                    .expect("a valid progress template"),
+            );
+            let requests: Vec<IssueRequest> = rows.into_iter().map(|r| r.request).collect();
+            let result = role
+                .issue_batch(&requests, |done| bar.set_position(done as u64))
+                .await;
+            bar.finish_and_clear();
+            let report = result.context(
+                "the batch stopped; re-run the same command to finish it (nothing is duplicated)",
+            )?;
+            if let Some(out) = &out {
+                std::fs::write(out, serde_json::to_string_pretty(&report.credentials)?)
+                    .map_err(|e| anyhow!("cannot write {}: {e}", out.display()))?;
+            }
+            Ok(Output::new(
+                serde_json::to_value(&report)?,
+                format!(
+                    "{} issued, {} already on-chain (skipped), in {} transaction(s){}",
+                    report.issued,
+                    report.skipped,
+                    report.transactions,
+                    out.map(|p| format!("; salts written to {}", p.display()))
+                        .unwrap_or_default()
+                ),
+            ))
+        }
+        CredentialCommand::Suspend { issuer, credential } => {
+            change(
+                config,
+                issuer,
+                &credential,
+                CredentialChange::Suspend,
+                "suspended",
+            )
+            .await
+        }
+        CredentialCommand::Reinstate { issuer, credential } => {
+            change(
+                config,
+                issuer,
+                &credential,
+                CredentialChange::Reinstate,
+                "reinstated",
+            )
+            .await
+        }
+        CredentialCommand::Revoke {
+            issuer,
+            credential,
+            reason,
+        } => {
+            change(
+                config,
+                issuer,
+                &credential,
+                CredentialChange::Revoke { reason },
+                "revoked",
+            )
+            .await
+        }
+        CredentialCommand::Renew {
+            issuer,
+            credential,
+            expires_at,
+        } => {
+            change(
+                config,
+                issuer,
+                &credential,
+                CredentialChange::Renew { expires_at },
+                "renewed",
+            )
+            .await
+        }
+        CredentialCommand::Close { issuer, credential } => {
+            let address = parse_pubkey("--credential", &credential)?;
+            let keypair = config.keypair()?;
+            let transport = config.transport().await?;
+            issuer_role(&transport, &keypair, &issuer)?
+                .close(&address)
+                .await?;
+            Ok(Output::new(
+                json!({ "credential": credential, "closed": true }),
+                format!("credential {credential} closed; rent returned"),
+            ))
+        }
+    }
+}
+
+fn issuer_role<'a>(
+    transport: &'a credence_sdk::Transport,
+    keypair: &'a solana_keypair::Keypair,
+    issuer: &IssuerRef,
+) -> anyhow::Result<Issuer<'a>> {
+    let registry = parse_pubkey("--registry", &issuer.registry)?;
+    let role = Issuer::new(transport, keypair, registry, &issuer.issuer_id);
+    Ok(if issuer.delegate {
+        role.as_delegate()
+    } else {
+        role
+    })
+}
+
+async fn change(
+    config: &Config,
+    issuer: IssuerRef,
+    credential: &str,
+    change: CredentialChange,
+    done: &str,
+) -> anyhow::Result<Output> {
+    let address = parse_pubkey("--credential", credential)?;
+    let keypair = config.keypair()?;
+    let transport = config.transport().await?;
+    let sent = issuer_role(&transport, &keypair, &issuer)?
+        .change(change, &address)
+        .await?;
+    Ok(Output::new(
+        json!({ "credential": credential, "action": done, "signature": sent.signature }),
+        format!("credential {credential} {done}"),
+    ))
+}
+
+fn credential_json(address: &solana_pubkey::Pubkey, c: &Credential) -> serde_json::Value {
+    json!({
+        "credential": address.to_string(), "issuer": c.issuer.to_string(), "subject": c.subject.to_string(),
+        "schema": c.schema.to_string(), "status": format!("{:?}", c.status).to_lowercase(),
+        "revocation_reason": c.revocation_reason, "valid_from": c.valid_from, "expires_at": c.expires_at,
+        "commitment": hex::encode(c.commitment), "issued_by": c.issued_by.to_string(),
+    })
+}
+
+fn credential_text(address: &solana_pubkey::Pubkey, c: &Credential) -> String {
+    let reason = if c.revocation_reason != 0 {
+        format!(" ({})", reason_name(c.revocation_reason))
+    } else {
+        String::new()
+    };
+    format!(
+        "credential {address}\n  issuer: {}\n  subject: {}\n  schema: {}\n  status: {:?}{reason}\n  valid: {} .. {}",
+        c.issuer,
+        c.subject,
+        c.schema,
+        c.status,
+        c.valid_from,
+        if c.expires_at == 0 { "no expiry".to_string() } else { c.expires_at.to_string() }
+    )
+}

@@ -1,0 +1,10 @@
+//! One file per command group.
+
+pub mod airdrop;
+pub mod credential;
+pub mod demo;
+pub mod grant;
+pub mod issuer;
+pub mod registry;
+pub mod schema;
+pub mod verify;

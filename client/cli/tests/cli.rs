@@ -1,0 +1,258 @@
+//! The `credence` binary driven as a process: the demo on the embedded chain, and every kind of
+//! bad input refused with a clear message and a non-zero exit.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn credence(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_credence"))
+        .args(args)
+        .env("HOME", std::env::temp_dir().join("credence-cli-test-home"))
+        .output()
+        .expect("the credence binary runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// An address that refuses connections: nothing listens on port 1.
+const DEAD_RPC: &str = "http://127.0.0.1:1";
+
+fn keypair_file(dir: &tempfile::TempDir) -> String {
+    let path = dir.path().join("id.json");
+    let bytes: Vec<u8> = solana_keypair::Keypair::new().to_bytes().to_vec();
+    std::fs::write(&path, serde_json::to_string(&bytes).unwrap()).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn demo_tells_the_whole_story_as_json() {
+    let out = credence(&["demo", "--output", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(&stdout(&out)).expect("stdout is one JSON document");
+    assert_eq!(doc["passed_before_revocation"], true);
+    assert_eq!(doc["failed_after_revocation"], true);
+    let steps = doc["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 9);
+    let first = &steps[4]["data"]["report"];
+    assert_eq!(first["round_trips"], 1);
+    assert!(first["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["status"] == "pass" || c["status"] == "not_checked"));
+    let accesses = steps[7]["data"]["accesses"].as_array().unwrap();
+    assert_eq!(accesses.len(), 1);
+    assert_eq!(accesses[0]["outcome"], "verified");
+    let reasons = steps[8]["data"]["reasons"].as_array().unwrap();
+    assert!(
+        reasons[0].as_str().unwrap().contains("revoked"),
+        "{reasons:?}"
+    );
+    // The opened document is the degree, verbatim.
+    assert!(steps[5]["data"]["document"]
+        .as_str()
+        .unwrap()
+        .contains("BSc Nursing"));
+}
+
+#[test]
+fn demo_prints_the_report_for_people() {
+    let out = credence(&["demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("PASSED") && text.contains("FAILED"), "{text}");
+    assert!(text.contains("the candidate revoked the grant"), "{text}");
+    assert!(
+        !text.contains("Program log"),
+        "runtime logs stay off stdout"
+    );
+}
+
+#[test]
+fn malformed_pubkey_is_named() {
+    let out = credence(&[
+        "credential",
+        "show",
+        "--credential",
+        "not-a-key",
+        "--url",
+        DEAD_RPC,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--credential `not-a-key` is not a valid public key"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn missing_keypair_file_says_how_to_make_one() {
+    let out = credence(&[
+        "registry",
+        "create",
+        "--name",
+        "x",
+        "--keypair",
+        "/nonexistent/id.json",
+        "--url",
+        DEAD_RPC,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("keypair file /nonexistent/id.json not found")
+            && err.contains("solana-keygen new"),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_keypair_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.json");
+    std::fs::write(&path, "{\"not\": \"a keypair\"}").unwrap();
+    let out = credence(&[
+        "registry",
+        "create",
+        "--name",
+        "x",
+        "--keypair",
+        path.to_str().unwrap(),
+        "--url",
+        DEAD_RPC,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is not a keypair file"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(&path, "[1,2,3]").unwrap();
+    let out = credence(&[
+        "registry",
+        "create",
+        "--name",
+        "x",
+        "--keypair",
+        path.to_str().unwrap(),
+        "--url",
+        DEAD_RPC,
+    ]);
+    assert!(
+        stderr(&out).contains("expected 64 bytes"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn unreachable_rpc_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let keypair = keypair_file(&dir);
+    let out = credence(&[
+        "registry",
+        "create",
+        "--name",
+        "x",
+        "--keypair",
+        &keypair,
+        "--url",
+        DEAD_RPC,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("cannot reach the RPC endpoint http://127.0.0.1:1")
+            && err.contains("credence localnet"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_cluster_moniker_is_refused() {
+    let out = credence(&[
+        "registry",
+        "show",
+        "--registry",
+        "11111111111111111111111111111111",
+        "--url",
+        "moon",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("`moon` is not a cluster"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn errors_are_json_with_output_json() {
+    let out = credence(&[
+        "credential",
+        "show",
+        "--credential",
+        "bad",
+        "--output",
+        "json",
+        "--url",
+        DEAD_RPC,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_str(&stdout(&out)).expect("stdout is JSON");
+    assert!(doc["error"]
+        .as_str()
+        .unwrap()
+        .contains("not a valid public key"));
+}
+
+#[test]
+fn bad_csv_rows_are_named_and_nothing_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let keypair = keypair_file(&dir);
+    std::fs::write(dir.path().join("doc1.txt"), "licence 1").unwrap();
+    let subject = solana_pubkey::Pubkey::new_unique().to_string();
+    let csv = format!(
+        "subject,reference,document_file\n{subject},RN-1,doc1.txt\nnot-a-key,RN-2,doc1.txt\n{subject},RN-3,missing.txt\n{subject},,doc1.txt\n"
+    );
+    let csv_path = dir.path().join("batch.csv");
+    std::fs::write(&csv_path, csv).unwrap();
+    let schema = solana_pubkey::Pubkey::new_unique().to_string();
+    let registry = solana_pubkey::Pubkey::new_unique().to_string();
+    let out = credence(&[
+        "credential",
+        "issue-batch",
+        "--registry",
+        &registry,
+        "--issuer-id",
+        "unilag",
+        "--schema",
+        &schema,
+        "--csv",
+        csv_path.to_str().unwrap(),
+        "--keypair",
+        &keypair,
+        "--url",
+        DEAD_RPC,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("3 bad row(s)") && err.contains("nothing was sent"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 3: subject `not-a-key` is not a valid public key"),
+        "{err}"
+    );
+    assert!(err.contains("line 4: cannot read document"), "{err}");
+    assert!(err.contains("line 5: empty reference"), "{err}");
+}
