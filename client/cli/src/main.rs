@@ -17,7 +17,7 @@ use crate::{config::Config, output::OutputFormat};
 
 /// Credence: professional credentials issued once, verified in seconds, shared by consent.
 #[derive(Parser, Debug)]
-#[command(name = "credence", version, about, propagate_version = true)]
+#[command(name = "credence", version, about)]
 pub struct Cli {
     /// Cluster: localhost, devnet, testnet, mainnet-beta or an RPC URL (default: the Solana CLI
     /// config's json_rpc_url, else localhost). `demo` runs on the embedded chain unless given.
@@ -58,6 +58,8 @@ enum Command {
     Verify(commands::verify::VerifyArgs),
     /// Request an airdrop to the keypair (local validator, devnet).
     Airdrop(commands::airdrop::AirdropArgs),
+    /// Start a local validator serving both programs over JSON-RPC (runs credence-localnet).
+    Localnet(commands::localnet::LocalnetArgs),
 }
 
 fn main() -> ExitCode {
@@ -103,5 +105,6 @@ async fn run(cli: Cli) -> anyhow::Result<output::Output> {
         Command::Grant(cmd) => commands::grant::run(&config, cmd).await,
         Command::Verify(args) => commands::verify::run(&config, args).await,
         Command::Airdrop(args) => commands::airdrop::run(&config, args).await,
+        Command::Localnet(args) => commands::localnet::run(args),
     }
 }

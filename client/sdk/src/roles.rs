@@ -2,7 +2,9 @@
 //!
 //! Every role signs with its own keypair and pays its own fees and rent.
 
+use anchor_lang::{AnchorDeserialize, Discriminator};
 use credence_consent::{
+    events::AccessRecorded,
     state::{AccessOutcome, CredentialRef, Grant},
     CreateGrantArgs, UpdateGrantArgs,
 };
@@ -532,41 +534,77 @@ impl<'a> Candidate<'a> {
         accounts::credentials_of_subject(self.transport, &self.pubkey()).await
     }
 
-    /// Who verified what and when: the access events recorded under her grants, newest first.
+    /// Who verified what and when: the accesses recorded under her grants, newest first.
+    ///
+    /// Read from the `AccessRecorded` events in the transactions' logs; where a node does not keep
+    /// logs (Agave's test validator records none for transactions its own leader produced), the
+    /// `record_access` instructions themselves are decoded instead, with the grant's credential
+    /// list and the block time.
     pub async fn audit_trail(&self) -> Result<Vec<AccessEntry>, SdkError> {
         let mut entries = Vec::new();
-        for (grant, _) in self.grants().await? {
-            for signature in self.transport.signatures_for(&grant).await? {
-                let logs = self.transport.transaction_logs(&signature).await?;
-                for event in events::events::<credence_consent::events::AccessRecorded>(
-                    &credence_consent::ID,
-                    &logs,
-                ) {
-                    if event.subject != self.pubkey() {
+        for (grant_address, grant) in self.grants().await? {
+            let signatures = self.transport.signatures_for(&grant_address).await?;
+            let mut decoded = Vec::new();
+            for signature in signatures.iter().rev() {
+                let record = self.transport.transaction(signature).await?;
+                let events = events::events::<AccessRecorded>(&credence_consent::ID, &record.logs);
+                if !events.is_empty() {
+                    for event in events.into_iter().filter(|e| e.subject == self.pubkey()) {
+                        entries.push(entry(
+                            &event.grant,
+                            &event.grantee,
+                            &event.credentials,
+                            event.outcome,
+                            event.use_number,
+                            event.timestamp,
+                            signature,
+                        ));
+                    }
+                    continue;
+                }
+                for ix in &record.instructions {
+                    let is_access = ix.program_id == credence_consent::ID
+                        && ix.data.starts_with(
+                            credence_consent::instruction::RecordAccess::DISCRIMINATOR,
+                        )
+                        && ix.accounts.get(1).map(|a| a.pubkey) == Some(grant_address);
+                    if !is_access {
                         continue;
                     }
-                    entries.push(AccessEntry {
-                        grant: event.grant.to_string(),
-                        grantee: event.grantee.to_string(),
-                        credentials: event
-                            .credentials
-                            .iter()
-                            .map(|r| match r {
-                                CredentialRef::Account { address } => address.to_string(),
-                                CredentialRef::CohortLeaf { cohort, index } => {
-                                    format!("{cohort}#{index}")
-                                }
-                            })
-                            .collect(),
-                        outcome: match event.outcome {
-                            AccessOutcome::Verified => "verified".into(),
-                            AccessOutcome::Failed => "failed".into(),
-                        },
-                        use_number: event.use_number,
-                        timestamp: event.timestamp,
-                        signature: signature.clone(),
-                    });
+                    let Ok(call) =
+                        credence_consent::instruction::RecordAccess::try_from_slice(&ix.data[8..])
+                    else {
+                        continue;
+                    };
+                    let credentials: Vec<CredentialRef> = grant
+                        .credentials
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| call.args.credentials_mask & (1 << i) != 0)
+                        .map(|(_, r)| *r)
+                        .collect();
+                    decoded.push((
+                        ix.accounts[0].pubkey,
+                        credentials,
+                        call.args.outcome,
+                        record.block_time.unwrap_or(0),
+                        signature.clone(),
+                    ));
                 }
+            }
+            for (i, (grantee, credentials, outcome, timestamp, signature)) in
+                decoded.into_iter().enumerate()
+            {
+                let use_number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                entries.push(entry(
+                    &grant_address,
+                    &grantee,
+                    &credentials,
+                    outcome,
+                    use_number,
+                    timestamp,
+                    &signature,
+                ));
             }
         }
         entries.sort_by(|a, b| {
@@ -575,6 +613,57 @@ impl<'a> Candidate<'a> {
                 .then(b.use_number.cmp(&a.use_number))
         });
         Ok(entries)
+    }
+}
+
+impl Candidate<'_> {
+    /// The audit trail once it includes the transaction `signature`, waiting up to `timeout`: a
+    /// node indexes transactions by address once their slot is rooted (seconds after
+    /// confirmation), and the embedded chain at once.
+    pub async fn audit_trail_including(
+        &self,
+        signature: &str,
+        timeout: std::time::Duration,
+    ) -> Result<Vec<AccessEntry>, SdkError> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let trail = self.audit_trail().await?;
+            if trail.iter().any(|e| e.signature == signature)
+                || std::time::Instant::now() >= deadline
+            {
+                return Ok(trail);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+    }
+}
+
+fn entry(
+    grant: &Pubkey,
+    grantee: &Pubkey,
+    credentials: &[CredentialRef],
+    outcome: AccessOutcome,
+    use_number: u32,
+    timestamp: i64,
+    signature: &str,
+) -> AccessEntry {
+    AccessEntry {
+        grant: grant.to_string(),
+        grantee: grantee.to_string(),
+        credentials: credentials
+            .iter()
+            .map(|r| match r {
+                CredentialRef::Account { address } => address.to_string(),
+                CredentialRef::CohortLeaf { cohort, index } => format!("{cohort}#{index}"),
+            })
+            .collect(),
+        outcome: match outcome {
+            AccessOutcome::Verified => "verified".into(),
+            AccessOutcome::Failed => "failed".into(),
+        },
+        use_number,
+        timestamp,
+        signature: signature.to_string(),
     }
 }
 

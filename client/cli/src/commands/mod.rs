@@ -5,6 +5,7 @@ pub mod credential;
 pub mod demo;
 pub mod grant;
 pub mod issuer;
+pub mod localnet;
 pub mod registry;
 pub mod schema;
 pub mod verify;

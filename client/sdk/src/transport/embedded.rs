@@ -17,9 +17,12 @@ use solana_account::Account;
 use solana_clock::Clock;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
-use solana_program_test::{processor, BanksClient, ProgramTest, ProgramTestContext};
+use solana_program_test::{
+    processor, BanksClient, ProgramTest, ProgramTestBanksClientExt, ProgramTestContext,
+};
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
+use solana_transaction_error::TransactionError;
 
 use super::{
     runtime::{consent_entry, install_stub_forwarders, registry_entry},
@@ -32,7 +35,7 @@ const PROCESS_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Default)]
 struct History {
-    logs: HashMap<String, Vec<String>>,
+    transactions: HashMap<String, super::TransactionRecord>,
     by_address: HashMap<Pubkey, Vec<String>>,
     index: BTreeSet<Pubkey>,
 }
@@ -87,22 +90,39 @@ impl EmbeddedChain {
         payer: &Keypair,
         signers: &[&Keypair],
     ) -> Result<Sent, SdkError> {
-        let banks = self.banks.clone();
-        let blockhash = banks
+        let mut banks = self.banks.clone();
+        let mut blockhash = banks
             .get_latest_blockhash()
             .await
             .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
-        let tx = super::sign(instructions, payer, signers, blockhash)?;
-        let signature = tx.signatures[0].to_string();
-        let keys = tx.message.account_keys.clone();
-        let processed =
-            tokio::time::timeout(PROCESS_TIMEOUT, banks.process_transaction_with_metadata(tx))
-                .await
-                .map_err(|_| SdkError::ConfirmationTimeout {
-                    signature: signature.clone(),
-                    seconds: PROCESS_TIMEOUT.as_secs(),
-                })?
-                .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
+        let mut fresh_blockhash_taken = false;
+        let (signature, keys, processed) = loop {
+            let tx = super::sign(instructions, payer, signers, blockhash)?;
+            let signature = tx.signatures[0].to_string();
+            let keys = tx.message.account_keys.clone();
+            let processed =
+                tokio::time::timeout(PROCESS_TIMEOUT, banks.process_transaction_with_metadata(tx))
+                    .await
+                    .map_err(|_| SdkError::ConfirmationTimeout {
+                        signature: signature.clone(),
+                        seconds: PROCESS_TIMEOUT.as_secs(),
+                    })?
+                    .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
+            // The same instructions sent again within one blockhash sign to the very same
+            // transaction (for example suspend, reinstate, suspend): the runtime takes it for a
+            // replay. This is a new request, so sign it again on the next blockhash.
+            if matches!(processed.result, Err(TransactionError::AlreadyProcessed))
+                && !fresh_blockhash_taken
+            {
+                fresh_blockhash_taken = true;
+                blockhash = banks
+                    .get_new_latest_blockhash(&blockhash)
+                    .await
+                    .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
+                continue;
+            }
+            break (signature, keys, processed);
+        };
         let logs = processed
             .metadata
             .map(|m| m.log_messages)
@@ -120,7 +140,14 @@ impl EmbeddedChain {
                 .or_default()
                 .push(signature.clone());
         }
-        history.logs.insert(signature.clone(), logs.clone());
+        history.transactions.insert(
+            signature.clone(),
+            super::TransactionRecord {
+                logs: logs.clone(),
+                instructions: instructions.to_vec(),
+                block_time: None,
+            },
+        );
         Ok(Sent {
             signature,
             logs: Some(logs),
@@ -176,12 +203,12 @@ impl EmbeddedChain {
         signatures
     }
 
-    /// The logs of a processed transaction.
-    pub fn transaction_logs(&self, signature: &str) -> Result<Vec<String>, SdkError> {
+    /// A processed transaction.
+    pub fn transaction(&self, signature: &str) -> Result<super::TransactionRecord, SdkError> {
         self.history
             .lock()
             .expect("history lock")
-            .logs
+            .transactions
             .get(signature)
             .cloned()
             .ok_or_else(|| {

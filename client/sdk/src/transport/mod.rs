@@ -48,6 +48,17 @@ pub struct Sent {
     pub logs: Option<Vec<String>>,
 }
 
+/// A landed transaction as the cluster's history gives it.
+#[derive(Clone, Debug, Default)]
+pub struct TransactionRecord {
+    /// Its log messages (empty where the node does not record them).
+    pub logs: Vec<String>,
+    /// Its instructions, with account addresses (signer and writable flags are not kept).
+    pub instructions: Vec<Instruction>,
+    /// When its block was produced (unix seconds), if known.
+    pub block_time: Option<i64>,
+}
+
 /// Where transactions go and accounts come from.
 pub enum Transport {
     /// The real Solana runtime in-process, with both programs.
@@ -140,10 +151,15 @@ impl Transport {
 
     /// The log messages of a landed transaction.
     pub async fn transaction_logs(&self, signature: &str) -> Result<Vec<String>, SdkError> {
+        Ok(self.transaction(signature).await?.logs)
+    }
+
+    /// A landed transaction: logs, instructions and block time.
+    pub async fn transaction(&self, signature: &str) -> Result<TransactionRecord, SdkError> {
         match self {
             #[cfg(feature = "embedded")]
-            Self::Embedded(chain) => chain.transaction_logs(signature),
-            Self::Rpc(rpc) => rpc.transaction_logs(signature).await,
+            Self::Embedded(chain) => chain.transaction(signature),
+            Self::Rpc(rpc) => rpc.transaction(signature).await,
         }
     }
 

@@ -142,6 +142,12 @@ impl RpcTransport {
                 Ok(signature) => signature,
                 Err(err) => {
                     if let Some(tx_err) = err.get_transaction_error() {
+                        if tx_err == solana_transaction_error::TransactionError::AlreadyProcessed {
+                            // An identical transaction (same instructions, same blockhash)
+                            // landed moments ago: sign again on the next blockhash.
+                            tokio::time::sleep(Duration::from_millis(450)).await;
+                            continue;
+                        }
                         return Err(SdkError::from_transaction_error(tx_err, &programs));
                     }
                     let text = err.to_string();
@@ -293,8 +299,8 @@ impl RpcTransport {
             .collect())
     }
 
-    /// The log messages of a confirmed transaction.
-    pub async fn transaction_logs(&self, signature: &str) -> Result<Vec<String>, SdkError> {
+    /// A confirmed transaction: logs (where the node records them), instructions, block time.
+    pub async fn transaction(&self, signature: &str) -> Result<super::TransactionRecord, SdkError> {
         let signature: Signature = signature.parse().map_err(|_| {
             SdkError::Invalid(format!("{signature} is not a transaction signature"))
         })?;
@@ -303,14 +309,44 @@ impl RpcTransport {
             commitment: Some(CommitmentConfig::confirmed()),
             max_supported_transaction_version: Some(0),
         };
-        let tx = self
+        let confirmed = self
             .client
             .get_transaction_with_config(&signature, config)
             .await
             .map_err(|e| self.map(e))?;
-        Ok(match tx.transaction.meta.map(|m| m.log_messages) {
-            Some(OptionSerializer::Some(logs)) => logs,
+        let logs = match confirmed.transaction.meta.as_ref().map(|m| &m.log_messages) {
+            Some(OptionSerializer::Some(logs)) => logs.clone(),
             _ => Vec::new(),
+        };
+        let versioned = confirmed
+            .transaction
+            .transaction
+            .decode()
+            .ok_or_else(|| SdkError::Rpc(format!("transaction {signature} did not decode")))?;
+        let keys = versioned.message.static_account_keys();
+        let instructions = versioned
+            .message
+            .instructions()
+            .iter()
+            .filter_map(|ix| {
+                Some(Instruction {
+                    program_id: *keys.get(usize::from(ix.program_id_index))?,
+                    accounts: ix
+                        .accounts
+                        .iter()
+                        .filter_map(|&i| {
+                            keys.get(usize::from(i))
+                                .map(|k| solana_instruction::AccountMeta::new_readonly(*k, false))
+                        })
+                        .collect(),
+                    data: ix.data.clone(),
+                })
+            })
+            .collect();
+        Ok(super::TransactionRecord {
+            logs,
+            instructions,
+            block_time: confirmed.block_time,
         })
     }
 

@@ -1,0 +1,612 @@
+//! End to end over JSON-RPC: one `credence localnet` validator (Agave's test validator, in-process,
+//! serving both programs) shared by every test here; the SDK's full story and listings over RPC,
+//! named program errors, transport faults, and the `credence` CLI driven as a process with --url.
+
+use std::{
+    process::{Command, Output},
+    sync::OnceLock,
+    time::Duration,
+};
+
+use credence_localnet::{free_port, Localnet, LocalnetConfig};
+use credence_registry::{CreateSchemaArgs, RegisterIssuerArgs};
+use credence_sdk::{
+    accounts,
+    commitment::Salt,
+    error::SdkError,
+    ix::registry::IssuerDecision,
+    roles::{Candidate, GrantRequest, IssueRequest, Issuer, Recruiter, RegistryAdmin},
+    transport::rpc::{RpcTransport, SendPolicy},
+    verify::{CheckKind, CheckStatus, SharedCredential, SharedDocument, VerifyRequest},
+    Transport,
+};
+use serde_json::Value;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+const SOL: u64 = 1_000_000_000;
+
+/// The validator's RPC URL; started once for the whole test binary, kept until the process ends.
+fn rpc_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().expect("a runtime for the validator");
+            runtime.block_on(async move {
+                let config = LocalnetConfig {
+                    rpc_port: free_port(),
+                    faucet_port: 0,
+                    ..LocalnetConfig::default()
+                };
+                let localnet = Localnet::start(config)
+                    .await
+                    .expect("the local validator starts");
+                eprintln!(
+                    "localnet up in {:.1} s at {}",
+                    localnet.startup.as_secs_f64(),
+                    localnet.rpc_url
+                );
+                sender
+                    .send(localnet.rpc_url.clone())
+                    .expect("the test waits for the URL");
+                // Keep the validator (and this runtime) alive for the rest of the process.
+                std::future::pending::<()>().await;
+                drop(localnet);
+            });
+        });
+        receiver
+            .recv_timeout(Duration::from_secs(180))
+            .expect("the validator is up within 3 minutes")
+    })
+}
+
+async fn funded(transport: &Transport) -> Keypair {
+    let keypair = Keypair::new();
+    transport
+        .airdrop(&keypair.pubkey(), 10 * SOL)
+        .await
+        .expect("the faucet funds test actors");
+    keypair
+}
+
+fn licence_schema() -> CreateSchemaArgs {
+    CreateSchemaArgs {
+        name: "rn-licence".into(),
+        version: 1,
+        uri: "https://credence.example/licence.json".into(),
+        schema_hash: [1; 32],
+        default_validity_secs: 365 * 86_400,
+        suspendable: true,
+    }
+}
+
+fn issuer_args(id: &str) -> RegisterIssuerArgs {
+    RegisterIssuerArgs {
+        issuer_id: id.into(),
+        name: format!("Issuer {id}"),
+        uri: String::new(),
+        jurisdiction: "NG".into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sdk_full_story_over_json_rpc() {
+    let transport = Transport::rpc(rpc_url());
+    let (regulator, council, nurse, hospital) = (
+        funded(&transport).await,
+        funded(&transport).await,
+        funded(&transport).await,
+        funded(&transport).await,
+    );
+    let admin = RegistryAdmin::new(&transport, &regulator, "rpc-story");
+    assert!(admin.create("rpc-story").await.unwrap());
+    assert!(
+        !admin.create("rpc-story").await.unwrap(),
+        "a second create changes nothing"
+    );
+    let issuer = Issuer::new(&transport, &council, admin.registry, "nmcn");
+    assert!(issuer.register(issuer_args("nmcn")).await.unwrap());
+    admin
+        .decide(IssuerDecision::Accredit, &issuer.issuer)
+        .await
+        .unwrap();
+    let (schema, _) = issuer.create_schema(licence_schema()).await.unwrap();
+    let document = b"Registered Nurse, PIN 19K0042N".to_vec();
+    let issued = issuer
+        .issue(&IssueRequest {
+            subject: nurse.pubkey(),
+            schema,
+            reference: "RN-1".into(),
+            document: document.clone(),
+            valid_from: None,
+            expires_at: None,
+        })
+        .await
+        .unwrap();
+    let credential = issued.credential.parse().unwrap();
+    let candidate = Candidate::new(&transport, &nurse);
+    let grant = candidate
+        .grant(GrantRequest {
+            grant_id: 1,
+            grantee: hospital.pubkey(),
+            credentials: vec![credential],
+            purpose: "Recruitment".into(),
+            expires_at: i64::MAX / 2,
+            max_uses: 0,
+            document_key: None,
+        })
+        .await
+        .unwrap();
+    let recruiter = Recruiter::new(&transport, &hospital);
+    let request = VerifyRequest {
+        subject: nurse.pubkey(),
+        grantee: hospital.pubkey(),
+        grant,
+        credentials: vec![SharedCredential {
+            credential,
+            issuer: issuer.issuer,
+            schema,
+            registry: admin.registry,
+            document: Some(SharedDocument {
+                salt: Salt::from_hex(&issued.salt).unwrap(),
+                document,
+            }),
+        }],
+        trusted_registries: vec![admin.registry],
+    };
+    let report = recruiter.verify(&request).await.unwrap();
+    assert!(report.passed(), "{:?}", report.failures());
+    assert_eq!(report.round_trips, 1);
+    let sent = recruiter.record_access(&grant, &report).await.unwrap();
+    let trail = candidate
+        .audit_trail_including(&sent.signature, Duration::from_secs(120))
+        .await
+        .unwrap();
+    assert_eq!(
+        trail.len(),
+        1,
+        "the access event is read back from the validator's transaction history"
+    );
+    assert_eq!(trail[0].grantee, hospital.pubkey().to_string());
+    assert_eq!(trail[0].outcome, "verified");
+    // Listings through getProgramAccounts with memcmp filters.
+    let mine = accounts::credentials_of_subject(&transport, &nurse.pubkey())
+        .await
+        .unwrap();
+    assert_eq!(
+        mine.iter().map(|(a, _)| *a).collect::<Vec<_>>(),
+        vec![credential]
+    );
+    assert_eq!(
+        accounts::credentials_of_issuer(&transport, &issuer.issuer)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        accounts::grants_of_subject(&transport, &nurse.pubkey())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        accounts::grants_to_grantee(&transport, &hospital.pubkey())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        accounts::issuers_of_registry(&transport, &admin.registry)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Revocation: the next verification fails, naming the grant.
+    candidate.revoke(&grant).await.unwrap();
+    let after = recruiter.verify(&request).await.unwrap();
+    let failed: Vec<CheckKind> = after
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .map(|c| c.kind)
+        .collect();
+    assert_eq!(failed, vec![CheckKind::GrantInForce]);
+    // A refused transaction surfaces as the named program error.
+    let err = recruiter.record_access(&grant, &report).await.unwrap_err();
+    assert_eq!(err.program_error_name(), Some("GrantRevoked"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn program_errors_are_named_over_json_rpc() {
+    let transport = Transport::rpc(rpc_url());
+    let (regulator, council, nurse) = (
+        funded(&transport).await,
+        funded(&transport).await,
+        funded(&transport).await,
+    );
+    let admin = RegistryAdmin::new(&transport, &regulator, "rpc-errors");
+    admin.create("rpc-errors").await.unwrap();
+    let issuer = Issuer::new(&transport, &council, admin.registry, "pending");
+    issuer.register(issuer_args("pending")).await.unwrap();
+    let (schema, _) = issuer.create_schema(licence_schema()).await.unwrap();
+    let err = issuer
+        .issue(&IssueRequest {
+            subject: nurse.pubkey(),
+            schema,
+            reference: "R".into(),
+            document: b"d".to_vec(),
+            valid_from: None,
+            expires_at: None,
+        })
+        .await
+        .unwrap_err();
+    match &err {
+        SdkError::Program { program, name, .. } => {
+            assert_eq!(
+                (program.as_str(), name.as_str()),
+                ("credence_registry", "IssuerNotAccredited")
+            );
+        }
+        other => panic!("expected a named program error, got {other}"),
+    }
+    // The stranger cannot accredit.
+    let stranger = RegistryAdmin::at(&transport, &nurse, admin.registry);
+    let err = stranger
+        .decide(IssuerDecision::Accredit, &issuer.issuer)
+        .await
+        .unwrap_err();
+    assert_eq!(err.program_error_name(), Some("NotAdmin"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn confirmation_timeout_is_clear_and_a_rerun_is_safe() {
+    let transport = Transport::rpc(rpc_url());
+    let regulator = funded(&transport).await;
+    let impatient = Transport::Rpc(RpcTransport::with_policy(
+        rpc_url(),
+        SendPolicy {
+            attempts: 1,
+            confirm_timeout: Duration::from_millis(1),
+            poll_interval: Duration::from_millis(1),
+        },
+    ));
+    let admin = RegistryAdmin::new(&impatient, &regulator, "impatient");
+    let err = admin.create("impatient").await.unwrap_err();
+    assert!(matches!(err, SdkError::ConfirmationTimeout { .. }), "{err}");
+    assert!(err.to_string().contains("Re-run the command"), "{err}");
+    // The same command with a patient transport completes the work exactly once.
+    let patient = RegistryAdmin::new(&transport, &regulator, "impatient");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let _created_now = patient.create("impatient").await.unwrap();
+    assert!(
+        !patient.create("impatient").await.unwrap(),
+        "exactly one registry, whatever landed first"
+    );
+    assert!(transport
+        .account(&patient.registry)
+        .await
+        .unwrap()
+        .is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unreachable_and_dropped_endpoints_give_clear_errors() {
+    // Nothing listens: connection refused.
+    let dead = Transport::rpc(&format!("http://127.0.0.1:{}", free_port()));
+    let err = dead
+        .account(&solana_pubkey::Pubkey::new_unique())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SdkError::Unreachable { .. }), "{err}");
+    assert!(err.to_string().contains("credence localnet"), "{err}");
+    // A server that accepts and drops every connection.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(16) {
+            drop(stream);
+        }
+    });
+    let dropping = Transport::rpc(&format!("http://{address}"));
+    let err = dropping
+        .account(&solana_pubkey::Pubkey::new_unique())
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains(&address.to_string()) || text.contains("RPC error"),
+        "{text}"
+    );
+}
+
+fn credence(args: &[&str], home: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_credence"))
+        .args(args)
+        .env("HOME", home)
+        .output()
+        .expect("credence runs")
+}
+
+fn json(out: &Output) -> Value {
+    assert!(
+        out.status.success() || out.status.code() == Some(3),
+        "credence failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+fn write_keypair(dir: &std::path::Path, name: &str) -> (Keypair, String) {
+    let keypair = Keypair::new();
+    let path = dir.join(format!("{name}.json"));
+    std::fs::write(
+        &path,
+        serde_json::to_string(&keypair.to_bytes().to_vec()).unwrap(),
+    )
+    .unwrap();
+    (keypair, path.display().to_string())
+}
+
+#[test]
+fn cli_demo_completes_against_localnet() {
+    let home = tempfile::tempdir().unwrap();
+    let out = credence(
+        &["demo", "--url", rpc_url(), "--output", "json"],
+        home.path(),
+    );
+    let doc = json(&out);
+    assert_eq!(doc["passed_before_revocation"], true);
+    assert_eq!(doc["failed_after_revocation"], true);
+    assert!(doc["chain"]
+        .as_str()
+        .unwrap()
+        .starts_with("http://127.0.0.1:"));
+}
+
+#[test]
+fn cli_issuer_batch_grant_verify_revoke_against_localnet() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = rpc_url();
+    let (_, admin) = write_keypair(dir.path(), "admin");
+    let (_, council) = write_keypair(dir.path(), "council");
+    let (nurse_key, nurse) = write_keypair(dir.path(), "nurse");
+    let (hospital_key, hospital) = write_keypair(dir.path(), "hospital");
+    for keypair in [&admin, &council, &nurse, &hospital] {
+        json(&credence(
+            &["airdrop", "--url", url, "--keypair", keypair, "-o", "json"],
+            dir.path(),
+        ));
+    }
+    let run = |args: &[&str], keypair: &str| {
+        json(&credence(
+            &[args, &["--url", url, "--keypair", keypair, "-o", "json"]].concat(),
+            dir.path(),
+        ))
+    };
+    let registry = run(&["registry", "create", "--name", "cli-e2e"], &admin)["registry"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let again = run(&["registry", "create", "--name", "cli-e2e"], &admin);
+    assert_eq!(again["created"], false);
+    let issuer = run(
+        &[
+            "issuer",
+            "register",
+            "--registry",
+            &registry,
+            "--id",
+            "nmcn",
+            "--name",
+            "Council",
+            "--jurisdiction",
+            "NG",
+        ],
+        &council,
+    )["issuer"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    run(
+        &[
+            "registry",
+            "accredit",
+            "--registry",
+            &registry,
+            "--issuer",
+            &issuer,
+        ],
+        &admin,
+    );
+    let schema = run(
+        &[
+            "schema",
+            "create",
+            "--registry",
+            &registry,
+            "--issuer-id",
+            "nmcn",
+            "--name",
+            "rn-licence",
+            "--validity-days",
+            "365",
+            "--suspendable",
+        ],
+        &council,
+    )["schema"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A batch of 12, interrupted after 5 (simulated by a first CSV of 5 rows), then re-run whole.
+    let mut rows = String::from("subject,reference,document_file\n");
+    for i in 0..12 {
+        let subject = if i == 0 {
+            nurse_key.pubkey().to_string()
+        } else {
+            Keypair::new().pubkey().to_string()
+        };
+        std::fs::write(
+            dir.path().join(format!("doc{i}.txt")),
+            format!("licence {i}"),
+        )
+        .unwrap();
+        rows.push_str(&format!("{subject},RN-{i},doc{i}.txt\n"));
+    }
+    let first_five: String = rows.lines().take(6).map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.path().join("part.csv"), first_five).unwrap();
+    std::fs::write(dir.path().join("all.csv"), rows).unwrap();
+    let batch = |csv: &str| {
+        run(
+            &[
+                "credential",
+                "issue-batch",
+                "--registry",
+                &registry,
+                "--issuer-id",
+                "nmcn",
+                "--schema",
+                &schema,
+                "--csv",
+                csv,
+            ],
+            &council,
+        )
+    };
+    let part = batch(dir.path().join("part.csv").to_str().unwrap());
+    assert_eq!(
+        (part["issued"].as_u64(), part["skipped"].as_u64()),
+        (Some(5), Some(0))
+    );
+    let all = batch(dir.path().join("all.csv").to_str().unwrap());
+    assert_eq!(
+        (all["issued"].as_u64(), all["skipped"].as_u64()),
+        (Some(7), Some(5)),
+        "{all}"
+    );
+    assert!(
+        all["transactions"].as_u64().unwrap() < 7,
+        "issuances are packed: {all}"
+    );
+    let first = &all["credentials"][0];
+    let credential = first["credential"].as_str().unwrap().to_string();
+    let salt = first["salt"].as_str().unwrap().to_string();
+    assert_eq!(
+        part["credentials"][0]["salt"], first["salt"],
+        "a re-run reproduces the same salt"
+    );
+    // The nurse grants; the hospital verifies with the document; the nurse revokes.
+    let grant = run(
+        &[
+            "grant",
+            "create",
+            "--grantee",
+            &hospital_key.pubkey().to_string(),
+            "--credential",
+            &credential,
+            "--purpose",
+            "Recruitment",
+            "--days",
+            "7",
+        ],
+        &nurse,
+    )["grant"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let doc_arg = format!(
+        "{credential}={salt}:{}",
+        dir.path().join("doc0.txt").display()
+    );
+    let verify = |keypair: &str| {
+        credence(
+            &[
+                "verify",
+                "--subject",
+                &nurse_key.pubkey().to_string(),
+                "--grant",
+                &grant,
+                "--trust",
+                &registry,
+                "--document",
+                &doc_arg,
+                "--record",
+                "--url",
+                url,
+                "--keypair",
+                keypair,
+                "-o",
+                "json",
+            ],
+            dir.path(),
+        )
+    };
+    let out = verify(&hospital);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json(&out)["passed"], true);
+    // The validator indexes transactions by address once their slot is rooted.
+    let mut audit = run(&["grant", "audit"], &nurse);
+    for _ in 0..120 {
+        if !audit["accesses"].as_array().unwrap().is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(1));
+        audit = run(&["grant", "audit"], &nurse);
+    }
+    assert_eq!(audit["accesses"].as_array().unwrap().len(), 1);
+    run(&["grant", "revoke", "--grant", &grant], &nurse);
+    let out = credence(
+        &[
+            "verify",
+            "--subject",
+            &nurse_key.pubkey().to_string(),
+            "--grant",
+            &grant,
+            "--trust",
+            &registry,
+            "--url",
+            url,
+            "--keypair",
+            &hospital,
+            "-o",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a failed verification exits with 3"
+    );
+    let doc = json(&out);
+    assert_eq!(doc["passed"], false);
+    // Unknown account: a clear error.
+    let out = credence(
+        &[
+            "credential",
+            "show",
+            "--credential",
+            &Keypair::new().pubkey().to_string(),
+            "--url",
+            url,
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not found"));
+}
