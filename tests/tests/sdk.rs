@@ -1026,6 +1026,21 @@ async fn open_document_fails_after_candidate_revokes() {
 }
 
 #[tokio::test]
+async fn open_document_fails_after_grant_expires() {
+    let s = Story::new().await;
+    s.w.advance_time(WEEK + 1).await;
+    let err =
+        s.w.recruiter()
+            .open_document(&s.grant, &s.sealed_degree)
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(&err, SdkError::Invalid(m) if m.contains("expired")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
 async fn open_document_fails_when_grant_carries_no_key() {
     let s = Story::new().await;
     let grant =

@@ -690,17 +690,35 @@ impl<'a> Recruiter<'a> {
     }
 
     /// Opens a sealed document with the key the candidate sealed into the grant. Refused unless
-    /// the grant is to this recruiter and carries a key.
+    /// the grant is to this recruiter, in force (not revoked, not expired) and carries a key.
     pub async fn open_document(
         &self,
         grant: &Pubkey,
         sealed: &SealedDocument,
     ) -> Result<Vec<u8>, SdkError> {
-        let grant_account: Grant = fetch(self.transport, grant).await?;
+        // The grant and the cluster's clock in one round trip.
+        let fetched = self
+            .transport
+            .accounts(&[*grant, crate::transport::CLOCK_SYSVAR])
+            .await?;
+        let account = fetched[0]
+            .as_ref()
+            .ok_or(SdkError::AccountNotFound(*grant))?;
+        let grant_account: Grant = accounts::decode(grant, account)?;
+        let now = fetched[1]
+            .as_ref()
+            .and_then(|clock| crate::transport::clock_unix_timestamp(&clock.data))
+            .ok_or_else(|| SdkError::Rpc("the cluster returned no Clock sysvar".into()))?;
         if grant_account.grantee != self.pubkey() {
             return Err(SdkError::Invalid(format!(
                 "grant {grant} is not to {}",
                 self.pubkey()
+            )));
+        }
+        if now >= grant_account.expires_at {
+            return Err(SdkError::Invalid(format!(
+                "grant {grant} expired at {}: the document is no longer shared",
+                crate::verify::utc(grant_account.expires_at)
             )));
         }
         if grant_account.revoked_at != 0 {

@@ -157,14 +157,14 @@ struct Lines {
 impl Lines {
     fn push(
         &mut self,
-        credential: Option<&Pubkey>,
+        credential: Option<&str>,
         kind: CheckKind,
         ok: bool,
         pass: String,
         fail: String,
     ) {
         self.checks.push(Check {
-            credential: credential.map(|k| k.to_string()),
+            credential: credential.map(str::to_owned),
             kind,
             status: if ok {
                 CheckStatus::Pass
@@ -266,7 +266,9 @@ pub fn evaluate(request: &VerifyRequest, fetched: &HashMap<Pubkey, Account>, now
         }
     };
     for shared in &request.credentials {
-        let key = Some(&shared.credential);
+        // Base58 once per credential, not once per report line.
+        let key_text = shared.credential.to_string();
+        let key = Some(key_text.as_str());
         if let Some(g) = &grant {
             let covered = g.credentials.contains(&CredentialRef::Account {
                 address: shared.credential,
@@ -322,15 +324,13 @@ pub fn evaluate(request: &VerifyRequest, fetched: &HashMap<Pubkey, Account>, now
                         .get(&i.registry)
                         .and_then(|a| decode::<Registry>(&i.registry, a).ok())
                         .is_some();
+                let registry = i.registry.to_string();
                 lines.push(
                     key,
                     CheckKind::RegistryTrusted,
                     trusted,
-                    format!("registry {} is trusted", i.registry),
-                    format!(
-                        "registry {} is not among the trusted registries",
-                        i.registry
-                    ),
+                    format!("registry {registry} is trusted"),
+                    format!("registry {registry} is not among the trusted registries"),
                 );
                 lines.push(
                     key,
@@ -389,7 +389,7 @@ pub fn evaluate(request: &VerifyRequest, fetched: &HashMap<Pubkey, Account>, now
         );
         match &shared.document {
             None => lines.checks.push(Check {
-                credential: Some(shared.credential.to_string()),
+                credential: Some(key_text.clone()),
                 kind: CheckKind::Document,
                 status: CheckStatus::NotChecked,
                 detail: "no document shared".into(),
