@@ -610,3 +610,28 @@ fn cli_issuer_batch_grant_verify_revoke_against_localnet() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not found"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migration_is_idempotent_against_localnet() {
+    let transport = Transport::rpc(rpc_url());
+    let admin = funded(&transport).await;
+    let plan: credence_migrate::Plan =
+        serde_json::from_str(include_str!("../../../migrations/credence.json"))
+            .expect("the committed plan parses");
+    let first = credence_migrate::apply(&transport, &admin, &plan)
+        .await
+        .unwrap();
+    assert!(first.iter().all(|s| s.changed), "{first:?}");
+    assert_eq!(first.len(), 4, "registry, issuer, accreditation, schema");
+    let second = credence_migrate::apply(&transport, &admin, &plan)
+        .await
+        .unwrap();
+    assert!(
+        second.iter().all(|s| !s.changed),
+        "a second run changes nothing: {second:?}"
+    );
+    let addresses = |steps: &[credence_migrate::Step]| {
+        steps.iter().map(|s| s.address.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(addresses(&first), addresses(&second));
+}

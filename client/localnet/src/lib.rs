@@ -96,6 +96,26 @@ pub fn free_port() -> u16 {
     }
 }
 
+/// Width of the port window the validator's own services (gossip, TPU, repair...) bind in.
+pub const VALIDATOR_PORT_WIDTH: u16 = 32;
+
+/// A window of `width` consecutive ports on 127.0.0.1 free for both TCP and UDP, so several
+/// validators (a developer's and a test's) can run on one machine.
+pub fn free_port_range(width: u16) -> (u16, u16) {
+    let free = |port: u16| {
+        TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_ok()
+            && std::net::UdpSocket::bind((Ipv4Addr::LOCALHOST, port)).is_ok()
+    };
+    let seed = (std::process::id() as u16).wrapping_mul(97) % 400;
+    for block in 0..400u16 {
+        let start = 20_000 + ((seed + block) % 400) * 64;
+        if (start..start + width).all(free) {
+            return (start, start + width);
+        }
+    }
+    panic!("no {width} consecutive free ports between 20000 and 45600 on 127.0.0.1");
+}
+
 fn start_faucet(mint: &Keypair, port: u16) -> anyhow::Result<SocketAddr> {
     let (sender, receiver) = crossbeam_channel::bounded(1);
     let faucet = Arc::new(Mutex::new(Faucet::new(
@@ -145,6 +165,7 @@ impl Localnet {
                 (dir.path().to_path_buf(), Some(dir))
             }
         };
+        let ports = free_port_range(VALIDATOR_PORT_WIDTH);
         let mut genesis = TestValidatorGenesis::default();
         // Transaction history on: candidates read their audit trail (getSignaturesForAddress,
         // getTransaction) from it.
@@ -154,6 +175,8 @@ impl Localnet {
                 ..JsonRpcConfig::default_for_test()
             })
             .rpc_port(config.rpc_port)
+            .gossip_port(ports.0)
+            .port_range(ports)
             .faucet_addr(Some(faucet))
             .ledger_path(&ledger_path);
         for (name, id) in PROGRAMS {

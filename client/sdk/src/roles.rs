@@ -19,6 +19,16 @@ use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 
+/// Maps "the account already exists" (an earlier, perhaps unconfirmed, run created it) to
+/// `Ok(false)`: creating something that exists changes nothing.
+fn created(result: Result<Sent, SdkError>) -> Result<bool, SdkError> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(err) if err.program_error_name() == Some("AccountAlreadyInUse") => Ok(false),
+        Err(err) => Err(err),
+    }
+}
+
 use crate::{
     accounts::{self, fetch},
     commitment::{self, Salt},
@@ -74,9 +84,10 @@ impl<'a> RegistryAdmin<'a> {
         if self.transport.account(&self.registry).await?.is_some() {
             return Ok(false);
         }
-        self.send(rix::create_registry(&self.admin.pubkey(), name))
-            .await?;
-        Ok(true)
+        created(
+            self.send(rix::create_registry(&self.admin.pubkey(), name))
+                .await,
+        )
     }
 
     /// Accredits, suspends, reinstates or revokes an issuer.
@@ -219,13 +230,14 @@ impl<'a> Issuer<'a> {
         if self.transport.account(&self.issuer).await?.is_some() {
             return Ok(false);
         }
-        self.send(&[rix::register_issuer(
-            &self.signer.pubkey(),
-            &self.registry,
-            args,
-        )])
-        .await?;
-        Ok(true)
+        created(
+            self.send(&[rix::register_issuer(
+                &self.signer.pubkey(),
+                &self.registry,
+                args,
+            )])
+            .await,
+        )
     }
 
     /// The issuer's account.
@@ -239,13 +251,15 @@ impl<'a> Issuer<'a> {
         if self.transport.account(&schema).await?.is_some() {
             return Ok((schema, false));
         }
-        self.send(&[rix::create_schema(
-            &self.signer.pubkey(),
-            &self.issuer,
-            args,
-        )])
-        .await?;
-        Ok((schema, true))
+        let created = created(
+            self.send(&[rix::create_schema(
+                &self.signer.pubkey(),
+                &self.issuer,
+                args,
+            )])
+            .await,
+        )?;
+        Ok((schema, created))
     }
 
     /// Adds a delegate.
