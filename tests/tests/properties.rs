@@ -1646,7 +1646,7 @@ fn quick_sequences_match_the_model() {
 }
 
 #[test]
-#[ignore = "long run: 10,000 sequences (CREDENCE_PROPTEST_CASES), about an hour in debug"]
+#[ignore = "long run: 10,000 sequences (CREDENCE_PROPTEST_CASES), about 40 minutes in debug"]
 fn long_sequences_match_the_model() {
     let cases = std::env::var("CREDENCE_PROPTEST_CASES")
         .ok()
