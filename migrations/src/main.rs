@@ -3,11 +3,14 @@
 
 use std::path::PathBuf;
 
-use anyhow::{anyhow, Context};
+use anyhow::Context;
 use clap::Parser;
 use credence_migrate::{apply, Plan};
-use credence_sdk::{transport::rpc::RpcTransport, Transport};
-use solana_keypair::Keypair;
+use credence_sdk::{
+    cluster::{read_keypair, resolve_url},
+    transport::rpc::RpcTransport,
+    Transport,
+};
 
 /// Initialise a cluster for Credence.
 #[derive(Parser, Debug)]
@@ -24,29 +27,16 @@ struct Args {
     plan: PathBuf,
 }
 
-fn url(moniker: &str) -> String {
-    match moniker {
-        "localhost" => "http://127.0.0.1:8899".into(),
-        "devnet" => "https://api.devnet.solana.com".into(),
-        other => other.into(),
-    }
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let text = std::fs::read_to_string(&args.admin)
-        .with_context(|| format!("cannot read keypair file {}", args.admin.display()))?;
-    let bytes: Vec<u8> = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a keypair file", args.admin.display()))?;
-    let admin = Keypair::try_from(bytes.as_slice())
-        .map_err(|_| anyhow!("{} is not a valid keypair", args.admin.display()))?;
+    let admin = read_keypair(&args.admin)?;
     let plan: Plan = serde_json::from_str(
         &std::fs::read_to_string(&args.plan)
             .with_context(|| format!("cannot read plan {}", args.plan.display()))?,
     )
     .with_context(|| format!("{} is not a valid plan", args.plan.display()))?;
-    let rpc = RpcTransport::new(&url(&args.url));
+    let rpc = RpcTransport::new(&resolve_url(&args.url)?);
     rpc.ping().await?;
     let transport = Transport::Rpc(rpc);
     let steps = apply(&transport, &admin, &plan).await?;

@@ -6,13 +6,13 @@ use anchor_lang::{AccountDeserialize, AnchorDeserialize, Discriminator};
 use solana_clock::Clock;
 use solana_instruction::{error::InstructionError, Instruction};
 use solana_keypair::Keypair;
-use solana_program_test::{processor, ProgramTest, ProgramTestContext};
+use solana_program_test::ProgramTestContext;
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 
-use credence_sdk::transport::runtime::{consent_entry, install_stub_forwarders, registry_entry};
+use credence_sdk::transport::runtime::install_stub_forwarders;
 
 /// Lamports every test actor starts with.
 pub const ACTOR_LAMPORTS: u64 = 10_000_000_000;
@@ -85,19 +85,9 @@ pub struct TestChain {
 impl TestChain {
     /// Starts a fresh chain with both programs registered as builtins.
     pub async fn start() -> Self {
-        let mut program_test = ProgramTest::default();
-        program_test.prefer_bpf(false);
-        program_test.add_program(
-            "credence_registry",
-            credence_registry::ID,
-            processor!(registry_entry),
-        );
-        program_test.add_program(
-            "credence_consent",
-            credence_consent::ID,
-            processor!(consent_entry),
-        );
-        let ctx = program_test.start_with_context().await;
+        let ctx = credence_sdk::transport::embedded::program_test()
+            .start_with_context()
+            .await;
         install_stub_forwarders();
         Self { ctx }
     }

@@ -1,8 +1,8 @@
 //! Cluster URL and keypair resolution, following the Solana CLI's conventions.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{anyhow, bail};
+use anyhow::anyhow;
 use credence_sdk::{transport::rpc::RpcTransport, Transport};
 use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
@@ -38,39 +38,7 @@ fn solana_config() -> SolanaConfig {
         .unwrap_or_default()
 }
 
-/// Expands a `--url` moniker to an RPC URL.
-pub fn resolve_url(url: &str) -> anyhow::Result<String> {
-    let resolved = match url {
-        "localhost" | "l" => "http://127.0.0.1:8899",
-        "devnet" | "d" => "https://api.devnet.solana.com",
-        "testnet" | "t" => "https://api.testnet.solana.com",
-        "mainnet-beta" | "m" => "https://api.mainnet-beta.solana.com",
-        other if other.starts_with("http://") || other.starts_with("https://") => other,
-        other => bail!("`{other}` is not a cluster: use localhost, devnet, testnet, mainnet-beta or an http(s) URL"),
-    };
-    Ok(resolved.to_string())
-}
-
-/// Reads a keypair file as `solana-keygen` writes it (a JSON array of 64 bytes).
-pub fn read_keypair(path: &Path) -> anyhow::Result<Keypair> {
-    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => anyhow!(
-            "keypair file {} not found: create one with `solana-keygen new -o {}` or pass --keypair",
-            path.display(),
-            path.display()
-        ),
-        _ => anyhow!("cannot read keypair file {}: {e}", path.display()),
-    })?;
-    let bytes: Vec<u8> = serde_json::from_str(&text).map_err(|_| {
-        anyhow!("{} is not a keypair file: expected a JSON array of 64 numbers, as solana-keygen writes", path.display())
-    })?;
-    Keypair::try_from(bytes.as_slice()).map_err(|_| {
-        anyhow!(
-            "{} is not a valid keypair: expected 64 bytes (secret and public key)",
-            path.display()
-        )
-    })
-}
+pub use credence_sdk::cluster::{read_keypair, resolve_url};
 
 /// Parses a public key argument with a clear error.
 pub fn parse_pubkey(what: &str, text: &str) -> anyhow::Result<Pubkey> {
@@ -97,7 +65,7 @@ impl Config {
     /// The RPC URL: `--url`, else the Solana CLI config's, else localhost.
     pub fn url(&self) -> anyhow::Result<String> {
         match &self.url {
-            Some(url) => resolve_url(url),
+            Some(url) => Ok(resolve_url(url)?),
             None => Ok(solana_config()
                 .json_rpc_url
                 .unwrap_or_else(|| "http://127.0.0.1:8899".into())),
@@ -117,7 +85,7 @@ impl Config {
 
     /// The signing keypair.
     pub fn keypair(&self) -> anyhow::Result<Keypair> {
-        read_keypair(&self.keypair_path())
+        Ok(read_keypair(&self.keypair_path())?)
     }
 
     /// A JSON-RPC transport to the cluster, checked to answer.

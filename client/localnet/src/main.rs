@@ -6,9 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Parser;
 use credence_localnet::{Localnet, LocalnetConfig};
-use credence_sdk::{roles::RegistryAdmin, Transport};
+use credence_sdk::{cluster::read_keypair, roles::RegistryAdmin, Transport};
 use serde_json::json;
-use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 
@@ -40,19 +39,6 @@ struct Args {
 }
 
 const FUND_LAMPORTS: u64 = 100_000_000_000;
-
-fn read_keypair(path: &std::path::Path) -> anyhow::Result<Keypair> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read keypair file {}", path.display()))?;
-    let bytes: Vec<u8> = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is not a keypair file (a JSON array of 64 numbers)",
-            path.display()
-        )
-    })?;
-    Keypair::try_from(bytes.as_slice())
-        .map_err(|_| anyhow::anyhow!("{} is not a valid keypair", path.display()))
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

@@ -12,9 +12,11 @@
 //! - [`verify`]: one-round-trip verification with a report line per check;
 //! - [`commitment`] and [`sealing`]: salted commitments and sealed documents;
 //! - [`events`]: Credence events read from transaction logs;
-//! - [`error`]: typed errors with program errors named.
+//! - [`error`]: typed errors with program errors named;
+//! - [`cluster`]: `--url` monikers and keypair files, as the Solana CLI has them.
 
 pub mod accounts;
+pub mod cluster;
 pub mod commitment;
 pub mod error;
 pub mod events;
