@@ -175,6 +175,15 @@ impl TestChain {
         Some(T::try_deserialize(&mut account.data.as_slice()).expect("account decodes"))
     }
 
+    /// The chain's rent parameters.
+    pub async fn rent(&mut self) -> solana_rent::Rent {
+        self.ctx
+            .banks_client
+            .get_rent()
+            .await
+            .expect("the Rent sysvar")
+    }
+
     /// The chain's clock.
     pub async fn clock(&mut self) -> Clock {
         self.ctx

@@ -4,8 +4,10 @@
 //! [`security`] adds what the adversarial, property and malformed-data tests need.
 
 pub mod chain;
+pub mod fees;
 pub mod scenario;
 pub mod security;
 
 pub use chain::*;
+pub use fees::*;
 pub use scenario::*;

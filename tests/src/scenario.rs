@@ -1,10 +1,16 @@
 //! A scenario builder: registry → issuer → schema → credential → grant in one call.
 
-use credence_consent::{state::CredentialRef, CreateGrantArgs};
-use credence_registry::{CreateSchemaArgs, IssueCredentialArgs, RegisterIssuerArgs};
+use credence_consent::{
+    state::{CredentialRef, Grant},
+    CreateGrantArgs,
+};
+use credence_registry::{
+    state::{Credential, Schema},
+    CreateSchemaArgs, IssueCredentialArgs, RegisterIssuerArgs,
+};
 use credence_sdk::{
     ix::{
-        consent as cix,
+        consent::{self as cix, Accessed},
         registry::{self as rix, IssuerDecision, IssuerSigner},
     },
     pda,
@@ -219,6 +225,40 @@ impl Scenario {
         self.chain.send_ok(&[ix], &[&authority]).await;
         pda::credential(&self.issuer, &self.subject.pubkey(), &credential_id).0
     }
+}
+
+impl Scenario {
+    /// The accounts `record_access` reads for the credentials `mask` selects from `grant`, as
+    /// they are on-chain now (each credential, its schema, and the schema's fee treasury).
+    pub async fn accessed(&mut self, grant: &Pubkey, mask: u16) -> Vec<Accessed> {
+        accessed(&mut self.chain, grant, mask).await
+    }
+}
+
+/// [`Scenario::accessed`] on any chain.
+pub async fn accessed(chain: &mut TestChain, grant: &Pubkey, mask: u16) -> Vec<Accessed> {
+    let Some(grant) = chain.account::<Grant>(grant).await else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, reference) in grant.credentials.iter().enumerate() {
+        let CredentialRef::Account { address } = reference else {
+            continue;
+        };
+        if mask & (1 << i) == 0 {
+            continue;
+        }
+        let Some(credential) = chain.account::<Credential>(address).await else {
+            continue;
+        };
+        let schema: Option<Schema> = chain.account(&credential.schema).await;
+        out.push(Accessed {
+            credential: *address,
+            schema: credential.schema,
+            treasury: schema.filter(|s| s.fee.is_set()).map(|s| s.fee.treasury),
+        });
+    }
+    out
 }
 
 /// Registration arguments for an issuer with `issuer_id`.

@@ -26,8 +26,8 @@ use anchor_lang::{
 };
 use credence_consent::{
     instruction as consent_ix,
-    state::{AccessOutcome, Grant},
-    UpdateGrantArgs,
+    state::{AccessOutcome, CredentialRef, Grant},
+    ApproveRequestArgs, CreateListingArgs, CreateRequestArgs, UpdateGrantArgs, UpdateListingArgs,
 };
 use credence_registry::{
     constants::{PERMISSION_ALL, REASON_FRAUD},
@@ -45,7 +45,7 @@ use credence_sdk::{
 use credence_tests::{
     assert_error, issuer_args, schema_args,
     security::{accounts_of, fund_all, send_fast, send_fast_ok, snapshot},
-    Scenario, Stage, TestChain, ACTOR_LAMPORTS, WEEK, YEAR,
+    Scenario, Stage, TestChain, ACTOR_LAMPORTS, FEE, WEEK, YEAR,
 };
 use proptest::{
     prelude::*,
@@ -97,6 +97,15 @@ fn instruction_types() -> Vec<(&'static [u8], Decoder)> {
         consent_ix::RevokeGrant,
         consent_ix::CloseGrant,
         consent_ix::RecordAccess,
+        registry_ix::SetSchemaFee,
+        registry_ix::ClearSchemaFee,
+        consent_ix::CreateListing,
+        consent_ix::UpdateListing,
+        consent_ix::CloseListing,
+        consent_ix::CreateRequest,
+        consent_ix::ApproveRequest,
+        consent_ix::DeclineRequest,
+        consent_ix::WithdrawRequest,
     ]
 }
 
@@ -421,6 +430,25 @@ async fn every_instruction_refuses_malformed_data_then_runs_well_formed() {
         None,
     )
     .await;
+    // Fees, on the second schema, through a real SPL Token mint.
+    let token = credence_tests::FeeToken::create(chain).await;
+    let treasury = token.fund(chain, &a, 0).await;
+    step(
+        chain,
+        "set_schema_fee",
+        rix::set_schema_fee(&a, &issuer, &schema, &token.mint, &treasury, FEE),
+        &[&authority],
+        None,
+    )
+    .await;
+    step(
+        chain,
+        "clear_schema_fee",
+        rix::clear_schema_fee(&a, &issuer, &schema),
+        &[&authority],
+        None,
+    )
+    .await;
     step(
         chain,
         "deprecate_schema",
@@ -468,7 +496,14 @@ async fn every_instruction_refuses_malformed_data_then_runs_well_formed() {
         Some(3),
     )
     .await;
-    let record = cix::record_access(&recruiter.pubkey(), &grant, 1, AccessOutcome::Verified);
+    let accessed = credence_tests::accessed(chain, &grant, 1).await;
+    let record = cix::record_access(
+        &recruiter.pubkey(),
+        &grant,
+        1,
+        AccessOutcome::Verified,
+        &accessed,
+    );
     step(chain, "record_access", record, &[&recruiter], None).await;
     step(
         chain,
@@ -487,14 +522,107 @@ async fn every_instruction_refuses_malformed_data_then_runs_well_formed() {
     )
     .await;
 
+    // The talent pool: a listing's credential list follows its two codes and its date (24
+    // bytes); a request's follows its id and subject (40); an approval's follows the grant id.
+    let first = s.credential;
+    let listing = CreateListingArgs {
+        occupation: *b"2221\0\0\0\0",
+        region: *b"GB-ENG\0\0",
+        available_from: now,
+        credentials: vec![CredentialRef::Account { address: first }],
+    };
+    let chain = &mut s.chain;
+    step(
+        chain,
+        "create_listing",
+        cix::create_listing(&subject.pubkey(), listing),
+        &[&subject],
+        Some(24),
+    )
+    .await;
+    let update = UpdateListingArgs {
+        occupation: None,
+        region: None,
+        available_from: Some(now + 1),
+        credentials: None,
+    };
+    step(
+        chain,
+        "update_listing",
+        cix::update_listing(&subject.pubkey(), update),
+        &[&subject],
+        None,
+    )
+    .await;
+    step(
+        chain,
+        "close_listing",
+        cix::close_listing(&subject.pubkey()),
+        &[&subject],
+        None,
+    )
+    .await;
+    let ask = |request_id| CreateRequestArgs {
+        request_id,
+        subject: subject.pubkey(),
+        credentials: vec![CredentialRef::Account { address: first }],
+        schemas: vec![],
+        purpose: "Recruitment".into(),
+        duration_secs: 3600,
+        max_uses: 0,
+        recipient_key: [1; 32],
+    };
+    step(
+        chain,
+        "create_request",
+        cix::create_request(&recruiter.pubkey(), ask(1)),
+        &[&recruiter],
+        Some(40),
+    )
+    .await;
+    let request = |id| pda::request(&subject.pubkey(), &recruiter.pubkey(), id).0;
+    let approve = ApproveRequestArgs {
+        grant_id: 11,
+        credentials: vec![CredentialRef::Account { address: first }],
+        sealed_key: vec![],
+    };
+    step(
+        chain,
+        "approve_request",
+        cix::approve_request(&subject.pubkey(), &recruiter.pubkey(), &request(1), approve),
+        &[&subject],
+        Some(8),
+    )
+    .await;
+    for id in [2, 3] {
+        let ix = cix::create_request(&recruiter.pubkey(), ask(id));
+        send_fast_ok(chain, &[ix], &[&recruiter]).await;
+    }
+    step(
+        chain,
+        "decline_request",
+        cix::decline_request(&subject.pubkey(), &recruiter.pubkey(), &request(2)),
+        &[&subject],
+        None,
+    )
+    .await;
+    step(
+        chain,
+        "withdraw_request",
+        cix::withdraw_request(&recruiter.pubkey(), &request(3)),
+        &[&recruiter],
+        None,
+    )
+    .await;
+
     assert_eq!(
         seen.len(),
-        26,
+        35,
         "every instruction of both programs: {:?}",
         seen.keys()
     );
-    assert_eq!(instruction_types().len(), 26);
-    println!("malformed data: {sent} variants over 26 instructions, all refused");
+    assert_eq!(instruction_types().len(), 35);
+    println!("malformed data: {sent} variants over 35 instructions, all refused");
 }
 
 #[tokio::test]
@@ -514,11 +642,14 @@ async fn trailing_bytes_after_the_arguments_are_ignored() {
     let registry: Registry = s.chain.account(&s.registry).await.unwrap();
     assert_eq!(registry.pending_admin, Some(proposed));
     // An instruction without arguments, and one with a bitmask: one use, counted once.
+    let grant = s.grant;
+    let accessed = s.accessed(&grant, 1).await;
     let ix = with_garbage(cix::record_access(
         &recruiter.pubkey(),
-        &s.grant,
+        &grant,
         1,
         AccessOutcome::Verified,
+        &accessed,
     ));
     send_fast_ok(&mut s.chain, &[ix], &[&recruiter]).await;
     let grant: Grant = s.chain.account(&s.grant).await.unwrap();
@@ -567,6 +698,8 @@ async fn templates() -> (Scenario, Vec<(Instruction, Vec<Keypair>)>) {
     );
     send_fast_ok(&mut s.chain, &[ix], &[&s.issuer_authority]).await;
     let grant_args = s.grant_args(3, vec![s.credential]).await;
+    let grant = s.grant;
+    let accessed = s.accessed(&grant, 1).await;
     let admin = || s.admin.insecure_clone();
     let authority = || s.issuer_authority.insecure_clone();
     let stranger = || s.stranger.insecure_clone();
@@ -702,6 +835,7 @@ async fn templates() -> (Scenario, Vec<(Instruction, Vec<Keypair>)>) {
                 &s_ref.grant,
                 1,
                 AccessOutcome::Verified,
+                &accessed,
             ),
             vec![s_ref.recruiter.insecure_clone()],
         ),
@@ -752,7 +886,7 @@ fn random_bytes_are_refused_by_every_instruction() {
     let chain = RefCell::new(scenario.chain);
     let counts = RefCell::new((0u32, 0u32));
     let mut runner = TestRunner::new(Config {
-        cases: 384,
+        cases: 512,
         failure_persistence: None,
         ..Config::default()
     });

@@ -2,6 +2,8 @@
 
 mod programs {
     pub mod consent;
+    pub mod fees;
+    pub mod pool;
     pub mod registry;
     pub mod sizes;
 }

@@ -46,7 +46,7 @@ use credence_registry::{
 };
 use credence_sdk::{
     ix::{
-        consent as cix,
+        consent::{self as cix, Accessed},
         registry::{self as rix, CredentialChange, IssuerDecision, IssuerSigner},
     },
     pda,
@@ -1204,12 +1204,32 @@ fn instruction(
         Op::CloseGrant { target, .. } => {
             cix::close_grant(&s, &w.grant(&model.grant_target(*target)))
         }
-        Op::RecordAccess { target, mask, .. } => cix::record_access(
-            &s,
-            &w.grant(&model.grant_target(*target)),
-            *mask,
-            AccessOutcome::Verified,
-        ),
+        Op::RecordAccess { target, mask, .. } => {
+            let key = model.grant_target(*target);
+            // The accounts the program reads: each selected credential and its issuer's schema.
+            let accessed: Vec<Accessed> = model
+                .grant(&key)
+                .map(|g| {
+                    g.credentials
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| mask & (1 << i) != 0)
+                        .map(|(_, c)| Accessed {
+                            credential: w.credential(*c),
+                            schema: w.schemas[*c / 4],
+                            treasury: None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            cix::record_access(
+                &s,
+                &w.grant(&key),
+                *mask,
+                AccessOutcome::Verified,
+                &accessed,
+            )
+        }
         Op::Advance { .. } => unreachable!("no instruction"),
     };
     (ix, vec![signer])

@@ -4,8 +4,11 @@
 
 use anchor_lang::{AccountDeserialize, Discriminator, Owner};
 use credence_consent::{
-    constants::{GRANT_GRANTEE_OFFSET, GRANT_SUBJECT_OFFSET},
-    state::Grant,
+    constants::{
+        GRANT_GRANTEE_OFFSET, GRANT_SUBJECT_OFFSET, LISTING_OCCUPATION_OFFSET,
+        LISTING_REGION_OFFSET, REQUEST_REQUESTER_OFFSET, REQUEST_SUBJECT_OFFSET,
+    },
+    state::{AccessRequest, Grant, Listing},
 };
 use credence_registry::{
     constants::{CREDENTIAL_ISSUER_OFFSET, CREDENTIAL_SUBJECT_OFFSET, ISSUER_REGISTRY_OFFSET},
@@ -128,6 +131,53 @@ pub async fn issuers_of_registry(
     list(
         transport,
         vec![Memcmp::key(ISSUER_REGISTRY_OFFSET, registry)],
+    )
+    .await
+}
+
+/// Talent-pool listings whose occupation code starts with `occupation` and whose region code
+/// starts with `region` (each `None`: any). One `getProgramAccounts` call, filtered by memcmp.
+pub async fn listings(
+    transport: &Transport,
+    occupation: Option<&str>,
+    region: Option<&str>,
+) -> Result<Vec<(Pubkey, Listing)>, SdkError> {
+    let mut filters = Vec::new();
+    if let Some(prefix) = occupation.filter(|p| !p.is_empty()) {
+        filters.push(Memcmp {
+            offset: LISTING_OCCUPATION_OFFSET,
+            bytes: prefix.as_bytes().to_vec(),
+        });
+    }
+    if let Some(prefix) = region.filter(|p| !p.is_empty()) {
+        filters.push(Memcmp {
+            offset: LISTING_REGION_OFFSET,
+            bytes: prefix.as_bytes().to_vec(),
+        });
+    }
+    list(transport, filters).await
+}
+
+/// Access requests made to a candidate.
+pub async fn requests_to_subject(
+    transport: &Transport,
+    subject: &Pubkey,
+) -> Result<Vec<(Pubkey, AccessRequest)>, SdkError> {
+    list(
+        transport,
+        vec![Memcmp::key(REQUEST_SUBJECT_OFFSET, subject)],
+    )
+    .await
+}
+
+/// Access requests a recruiter has made.
+pub async fn requests_by_requester(
+    transport: &Transport,
+    requester: &Pubkey,
+) -> Result<Vec<(Pubkey, AccessRequest)>, SdkError> {
+    list(
+        transport,
+        vec![Memcmp::key(REQUEST_REQUESTER_OFFSET, requester)],
     )
     .await
 }

@@ -1,7 +1,7 @@
 //! Program-derived addresses, from the programs' own seed constants.
 
 use anchor_lang::prelude::Pubkey;
-use credence_consent::constants::GRANT_SEED;
+use credence_consent::constants::{GRANT_SEED, LISTING_SEED, REQUEST_SEED};
 use credence_registry::constants::{
     CREDENTIAL_SEED, DELEGATE_SEED, ISSUER_SEED, REGISTRY_SEED, SCHEMA_SEED,
 };
@@ -77,4 +77,28 @@ pub fn grant(subject: &Pubkey, grantee: &Pubkey, grant_id: u64) -> (Pubkey, u8) 
         ],
         &credence_consent::ID,
     )
+}
+
+/// `["listing", subject]`: a candidate's one listing in the talent pool.
+pub fn listing(subject: &Pubkey) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[LISTING_SEED, subject.as_ref()], &credence_consent::ID)
+}
+
+/// `["request", subject, requester, request_id_le]`.
+pub fn request(subject: &Pubkey, requester: &Pubkey, request_id: u64) -> (Pubkey, u8) {
+    Pubkey::find_program_address(
+        &[
+            REQUEST_SEED,
+            subject.as_ref(),
+            requester.as_ref(),
+            &request_id.to_le_bytes(),
+        ],
+        &credence_consent::ID,
+    )
+}
+
+/// The associated token account of `owner` for `mint` (SPL Token), where the SDK keeps a
+/// recruiter's fee tokens and an issuer's treasury by default.
+pub fn token_account(owner: &Pubkey, mint: &Pubkey) -> Pubkey {
+    anchor_spl::associated_token::get_associated_token_address(owner, mint)
 }

@@ -19,6 +19,12 @@ use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 
+mod fees;
+mod pool;
+
+pub use fees::{format_amount, token_balance, FeeQuote, TokenMint};
+pub use pool::{code, code_text, ListingTerms, PoolMatch, PoolQuery, RequestTerms};
+
 /// Maps "the account already exists" (an earlier, perhaps unconfirmed, run created it) to
 /// `Ok(false)`: creating something that exists changes nothing.
 fn created(result: Result<Sent, SdkError>) -> Result<bool, SdkError> {
@@ -747,42 +753,6 @@ impl<'a> Recruiter<'a> {
         }
         let key = sealing::open_sealed_key(self.keypair, &grant_account.sealed_key)?;
         sealing::open_document(sealed, &key)
-    }
-
-    /// Records a verification under a grant: the candidate sees it in her audit trail. The
-    /// credentials named are those of `report` that the grant covers; the outcome is the report's.
-    pub async fn record_access(&self, grant: &Pubkey, report: &Report) -> Result<Sent, SdkError> {
-        let grant_account: Grant = fetch(self.transport, grant).await?;
-        let mut mask = 0u16;
-        for (i, reference) in grant_account.credentials.iter().enumerate() {
-            if let CredentialRef::Account { address } = reference {
-                let key = address.to_string();
-                if report
-                    .checks
-                    .iter()
-                    .any(|c| c.credential.as_deref() == Some(key.as_str()))
-                {
-                    mask |= 1 << i;
-                }
-            }
-        }
-        if mask == 0 {
-            return Err(SdkError::Invalid(
-                "the report names none of the grant's credentials".into(),
-            ));
-        }
-        let outcome = if report.passed() {
-            AccessOutcome::Verified
-        } else {
-            AccessOutcome::Failed
-        };
-        self.transport
-            .send(
-                &[cix::record_access(&self.pubkey(), grant, mask, outcome)],
-                self.keypair,
-                &[],
-            )
-            .await
     }
 
     /// The grants this recruiter holds.

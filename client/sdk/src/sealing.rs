@@ -105,6 +105,13 @@ pub fn seal_key_to(grantee: &Pubkey, key: &DocumentKey) -> Result<Vec<u8>, SdkEr
         .map_err(|_| SdkError::Crypto("sealing the document key failed".into()))
 }
 
+/// Seals `key` to an X25519 public key (for example an access request's `recipient_key`).
+pub fn seal_key_to_x25519(recipient: &[u8; 32], key: &DocumentKey) -> Result<Vec<u8>, SdkError> {
+    crypto_box::PublicKey::from(*recipient)
+        .seal(&mut rand::rngs::OsRng, &key.0)
+        .map_err(|_| SdkError::Crypto("sealing the document key failed".into()))
+}
+
 /// Opens a key sealed to `grantee`'s wallet.
 pub fn open_sealed_key(grantee: &Keypair, sealed: &[u8]) -> Result<DocumentKey, SdkError> {
     let bytes = x25519_secret(grantee).unseal(sealed).map_err(|_| {

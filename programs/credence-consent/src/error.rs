@@ -71,4 +71,61 @@ pub enum ConsentError {
     /// The grantee cannot be the subject.
     #[msg("A subject cannot grant access to herself")]
     SelfGrant,
+    /// An occupation or region code is empty, not upper-case ASCII letters, digits or `-`, or
+    /// not left-aligned and zero-padded.
+    #[msg(
+        "Occupation and region codes must be 1 to 8 upper-case letters, digits or '-', zero-padded"
+    )]
+    InvalidCode,
+    /// A request must ask for at least one credential or schema.
+    #[msg("A request must ask for at least one credential or schema")]
+    NothingRequested,
+    /// A request names more than 4 schemas.
+    #[msg("Too many schemas (at most 4)")]
+    TooManySchemas,
+    /// A requested duration is not positive or exceeds 400 days.
+    #[msg("Requested duration must be more than zero and at most 400 days")]
+    InvalidDuration,
+    /// A recruiter cannot request access from herself.
+    #[msg("A requester cannot ask herself for access")]
+    SelfRequest,
+    /// The signer is not the request's requester.
+    #[msg("Signer is not the request's requester")]
+    NotRequester,
+    /// The account passed as the requester is not the request's requester.
+    #[msg("Account is not the request's requester")]
+    RequesterMismatch,
+    /// The approval grants a credential the request did not ask for.
+    #[msg("Credential was not requested (neither listed nor of a requested schema)")]
+    NotRequested,
+    /// The schema account is not the credential's schema.
+    #[msg("Schema account is not the credential's schema")]
+    SchemaMismatch,
+    /// The account passed as a schema is not a registry schema.
+    #[msg("Account is not a registry schema")]
+    NotASchema,
+    /// The treasury account is not the one the schema's fee names.
+    #[msg("Treasury is not the schema's fee treasury")]
+    TreasuryMismatch,
+    /// The mint or the payer's token account is not of the fee's mint.
+    #[msg("Token mint is not the fee's mint")]
+    WrongFeeMint,
+    /// Fees of one access must all be in one mint.
+    #[msg("Fees of one access are in different mints: record them separately")]
+    MixedFeeMints,
+    /// A fee is due but the fee payer, mint or token program account is missing.
+    #[msg("A fee is due: pass the payer token account, the mint and the token program")]
+    FeeAccountsMissing,
+    /// The payer token account does not belong to the grantee.
+    #[msg("Fee payer token account does not belong to the grantee")]
+    FeePayerNotGrantee,
+    /// The fees due exceed the most the grantee said it will pay.
+    #[msg("Fees due exceed the maximum the grantee will pay")]
+    FeeAboveMaximum,
+    /// The grantee's token account holds less than the fees due.
+    #[msg("Not enough tokens to pay the fees")]
+    InsufficientFeeBalance,
+    /// The same schema is listed twice.
+    #[msg("A schema is listed twice")]
+    DuplicateSchema,
 }

@@ -73,4 +73,118 @@ pub struct AccessRecorded {
     pub use_number: u32,
     /// When (unix seconds).
     pub timestamp: i64,
+    /// Total fees paid for this access, in the fee mint's base units (0: none due).
+    pub fees_paid: u64,
+}
+
+/// A grantee paid a schema's verification fee to its issuer's treasury.
+#[event]
+pub struct FeePaid {
+    /// The grant the access was recorded under.
+    pub grant: Pubkey,
+    /// The grantee who paid.
+    pub grantee: Pubkey,
+    /// The credential verified.
+    pub credential: Pubkey,
+    /// Its schema, whose fee was paid.
+    pub schema: Pubkey,
+    /// The fee mint.
+    pub mint: Pubkey,
+    /// The treasury paid.
+    pub treasury: Pubkey,
+    /// The amount, in base units.
+    pub amount: u64,
+}
+
+/// A candidate put a listing in the talent pool.
+#[event]
+pub struct ListingCreated {
+    /// The listing.
+    pub listing: Pubkey,
+    /// The candidate.
+    pub subject: Pubkey,
+    /// Occupation code.
+    pub occupation: [u8; 8],
+    /// Region code.
+    pub region: [u8; 8],
+    /// Available from (unix seconds).
+    pub available_from: i64,
+    /// How many credentials it vouches for.
+    pub credentials: u8,
+}
+
+/// A candidate changed her listing.
+#[event]
+pub struct ListingUpdated {
+    /// The listing.
+    pub listing: Pubkey,
+    /// Occupation code after the change.
+    pub occupation: [u8; 8],
+    /// Region code after the change.
+    pub region: [u8; 8],
+    /// Available from after the change.
+    pub available_from: i64,
+    /// How many credentials it vouches for after the change.
+    pub credentials: u8,
+}
+
+/// A candidate took her listing out of the pool.
+#[event]
+pub struct ListingClosed {
+    /// The listing.
+    pub listing: Pubkey,
+    /// The candidate.
+    pub subject: Pubkey,
+}
+
+/// A recruiter asked a candidate for access.
+#[event]
+pub struct AccessRequested {
+    /// The request.
+    pub request: Pubkey,
+    /// The candidate asked.
+    pub subject: Pubkey,
+    /// The recruiter asking.
+    pub requester: Pubkey,
+    /// Credentials asked for.
+    pub credentials: Vec<CredentialRef>,
+    /// Schemas asked for.
+    pub schemas: Vec<Pubkey>,
+    /// Grant duration asked for (seconds).
+    pub duration_secs: i64,
+}
+
+/// The candidate approved a request: the grant was created and the request closed.
+#[event]
+pub struct RequestApproved {
+    /// The request (now closed).
+    pub request: Pubkey,
+    /// The candidate.
+    pub subject: Pubkey,
+    /// The recruiter, now the grantee.
+    pub requester: Pubkey,
+    /// The new grant.
+    pub grant: Pubkey,
+}
+
+/// The candidate declined a request.
+#[event]
+pub struct RequestDeclined {
+    /// The request (now closed).
+    pub request: Pubkey,
+    /// The candidate.
+    pub subject: Pubkey,
+    /// The recruiter.
+    pub requester: Pubkey,
+}
+
+/// The recruiter withdrew a request.
+#[event]
+pub struct RequestWithdrawn {
+    /// The request (now closed).
+    pub request: Pubkey,
+    /// The candidate.
+    pub subject: Pubkey,
+    /// The recruiter.
+    pub requester: Pubkey,
 }

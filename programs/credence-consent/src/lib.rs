@@ -4,7 +4,11 @@
 //! until an expiry, and can revoke at any time. Each verification the grantee records becomes an
 //! `AccessRecorded` event: the candidate's audit trail.
 //!
-//! Only the subject creates, changes, revokes or closes a grant; only the grantee records access.
+//! Only the subject creates, changes, revokes or closes a grant; only the grantee records access,
+//! paying any verification fee the credentials' schemas carry in an SPL token.
+//!
+//! Discovery: a candidate may put an opt-in listing in the talent pool (codes and credentials,
+//! nothing personal); recruiters reach her through access requests she approves or declines.
 
 #![allow(unexpected_cfgs)]
 // Anchor's generated code returns large `Result`s.
@@ -68,7 +72,66 @@ pub mod credence_consent {
 
     /// Records one verification under a grant in force. Signer: the grantee. Changes: `uses`,
     /// `last_access_at`. Emits `AccessRecorded`, the candidate's audit record.
-    pub fn record_access(ctx: Context<RecordAccess>, args: RecordAccessArgs) -> Result<()> {
+    ///
+    /// Remaining accounts, for each selected credential in grant order: the credential, its
+    /// schema, and the schema's treasury when it carries a fee. Fees move from `fee_payer` (the
+    /// grantee's token account) to each treasury through SPL Token's `transfer_checked`; the
+    /// subject never pays. Emits `FeePaid` for each fee.
+    pub fn record_access<'info>(
+        ctx: Context<'info, RecordAccess<'info>>,
+        args: RecordAccessArgs,
+    ) -> Result<()> {
         RecordAccess::handle(ctx, args)
+    }
+
+    /// Puts the subject's listing in the talent pool. Signer: the subject, who pays.
+    /// Remaining accounts: the credential accounts, in order. Creates: the listing PDA.
+    pub fn create_listing<'info>(
+        ctx: Context<'info, CreateListing<'info>>,
+        args: CreateListingArgs,
+    ) -> Result<()> {
+        CreateListing::handle(ctx, args)
+    }
+
+    /// Changes a listing's codes, date or credentials. Signer: the subject. Remaining accounts:
+    /// the new credential accounts, if the list changes.
+    pub fn update_listing<'info>(
+        ctx: Context<'info, UpdateListing<'info>>,
+        args: UpdateListingArgs,
+    ) -> Result<()> {
+        UpdateListing::handle(ctx, args)
+    }
+
+    /// Takes a listing out of the pool. Signer: the subject, who gets the rent back.
+    pub fn close_listing(ctx: Context<CloseListing>) -> Result<()> {
+        CloseListing::handle(ctx)
+    }
+
+    /// Asks `args.subject` for access. Signer: the requester, who pays. Remaining accounts: the
+    /// accounts of the credentials asked for. Creates: the request PDA.
+    pub fn create_request<'info>(
+        ctx: Context<'info, CreateRequest<'info>>,
+        args: CreateRequestArgs,
+    ) -> Result<()> {
+        CreateRequest::handle(ctx, args)
+    }
+
+    /// Approves a request: creates the grant on its terms and closes it, rent to the requester.
+    /// Signer: the subject, who pays the grant. Remaining accounts: the credentials granted.
+    pub fn approve_request<'info>(
+        ctx: Context<'info, ApproveRequest<'info>>,
+        args: ApproveRequestArgs,
+    ) -> Result<()> {
+        ApproveRequest::handle(ctx, args)
+    }
+
+    /// Declines a request and closes it, rent to the requester. Signer: the subject.
+    pub fn decline_request(ctx: Context<DeclineRequest>) -> Result<()> {
+        DeclineRequest::handle(ctx)
+    }
+
+    /// Withdraws a request and closes it. Signer: the requester, who gets the rent back.
+    pub fn withdraw_request(ctx: Context<WithdrawRequest>) -> Result<()> {
+        WithdrawRequest::handle(ctx)
     }
 }

@@ -116,4 +116,13 @@ pub enum RegistryError {
     /// The update changes nothing.
     #[msg("Nothing to update")]
     NothingToUpdate,
+    /// A fee must be more than zero; `clear_schema_fee` removes a fee.
+    #[msg("Fee amount must be more than zero (use clear_schema_fee to remove a fee)")]
+    FeeAmountZero,
+    /// The treasury is not a token account of the fee's mint.
+    #[msg("Treasury token account is not of the fee's mint")]
+    TreasuryMintMismatch,
+    /// The schema has no fee to clear.
+    #[msg("Schema has no fee")]
+    NoFeeSet,
 }

@@ -163,6 +163,32 @@ pub struct SchemaDeprecated {
     pub schema: Pubkey,
 }
 
+/// An issuer set or changed a schema's verification fee.
+#[event]
+pub struct SchemaFeeSet {
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// The schema.
+    pub schema: Pubkey,
+    /// The SPL Token mint of the fee.
+    pub mint: Pubkey,
+    /// The issuer's treasury token account.
+    pub treasury: Pubkey,
+    /// The fee per credential, in base units.
+    pub amount: u64,
+    /// The mint's decimals.
+    pub decimals: u8,
+}
+
+/// An issuer removed a schema's verification fee.
+#[event]
+pub struct SchemaFeeCleared {
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// The schema.
+    pub schema: Pubkey,
+}
+
 /// A credential was issued.
 #[event]
 pub struct CredentialIssued {

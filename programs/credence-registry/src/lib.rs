@@ -116,6 +116,17 @@ pub mod credence_registry {
         DeprecateSchema::handle(ctx)
     }
 
+    /// Sets or changes a schema's verification fee: `args.amount` of `mint` per credential,
+    /// paid into `treasury` by the recruiter's `record_access`. Signer: the issuer's authority.
+    pub fn set_schema_fee(ctx: Context<SetSchemaFee>, args: SetSchemaFeeArgs) -> Result<()> {
+        SetSchemaFee::handle(ctx, args)
+    }
+
+    /// Removes a schema's verification fee. Signer: the issuer's authority.
+    pub fn clear_schema_fee(ctx: Context<ClearSchemaFee>) -> Result<()> {
+        ClearSchemaFee::handle(ctx)
+    }
+
     /// Issues a credential to `args.subject`. Signers: the issuer's authority or a delegate with
     /// the issue permission, and the payer. Creates: the credential PDA. Changes: issuer and
     /// schema counters.

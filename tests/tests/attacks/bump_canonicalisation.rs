@@ -270,7 +270,13 @@ async fn consent_refuses_non_canonical_addresses() {
     let data = w.s.chain.raw_account(&w.s.grant).await.unwrap().data;
     assert_eq!(data.len(), 8 + Grant::INIT_SPACE);
     forge_account(&mut w.s.chain, &planted, &CONSENT, data);
-    let ix = cix::record_access(&recruiter.pubkey(), &planted, 1, AccessOutcome::Verified);
+    let ix = cix::record_access(
+        &recruiter.pubkey(),
+        &planted,
+        1,
+        AccessOutcome::Verified,
+        &[],
+    );
     refuse(
         &mut w.s.chain,
         &[ix],

@@ -131,7 +131,7 @@ async fn consent_closed_grant_stays_closed() {
     let grant = w.s.grant;
     let space = 8 + Grant::INIT_SPACE;
     let close = cix::close_grant(&subject.pubkey(), &grant);
-    let record = cix::record_access(&recruiter.pubkey(), &grant, 1, AccessOutcome::Verified);
+    let record = cix::record_access(&recruiter.pubkey(), &grant, 1, AccessOutcome::Verified, &[]);
 
     // Close, refund and record access in one transaction.
     let ixs = [close.clone(), refund(&payer, &grant, space), record.clone()];

@@ -253,6 +253,7 @@ async fn consent_refuses_another_subjects_grant_and_credentials() {
         &others_grant,
         1,
         credence_consent::state::AccessOutcome::Verified,
+        &[],
     );
     refuse(
         &mut w.s.chain,

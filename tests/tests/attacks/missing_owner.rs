@@ -79,7 +79,8 @@ async fn registry_refuses_look_alikes_owned_by_another_program() {
         deprecated: false,
         credentials_issued: 0,
         created_at: 0,
-        reserved: [0; 96],
+        fee: Default::default(),
+        reserved: [0; 23],
     };
     let data = anchor_bytes(&forged_schema, 8 + Schema::INIT_SPACE);
     forge_account(&mut w.s.chain, &schema, &attacker_program, data);
@@ -219,7 +220,7 @@ async fn consent_refuses_look_alikes_owned_by_another_program() {
     };
     let data = anchor_bytes(&forged, 8 + Grant::INIT_SPACE);
     forge_account(&mut w.s.chain, &grant, &attacker_program, data);
-    let ix = cix::record_access(&stranger.pubkey(), &grant, 1, AccessOutcome::Verified);
+    let ix = cix::record_access(&stranger.pubkey(), &grant, 1, AccessOutcome::Verified, &[]);
     refuse(
         &mut w.s.chain,
         &[ix],

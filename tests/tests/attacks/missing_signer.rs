@@ -330,7 +330,7 @@ async fn consent_refuses_every_unsigned_subject_or_grantee_slot() {
         },
         Case {
             name: "record_access",
-            ix: cix::record_access(&recruiter, &grant, 1, AccessOutcome::Verified),
+            ix: cix::record_access(&recruiter, &grant, 1, AccessOutcome::Verified, &[]),
             unsigned_slot: 0,
             signers: vec![],
         },

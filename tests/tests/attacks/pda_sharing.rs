@@ -200,7 +200,7 @@ async fn grants_are_not_shared_across_subjects_or_grantees() {
 
     // Each grantee only under its own grant.
     let record = |grantee: &Keypair, grant| {
-        cix::record_access(&grantee.pubkey(), &grant, 1, AccessOutcome::Verified)
+        cix::record_access(&grantee.pubkey(), &grant, 1, AccessOutcome::Verified, &[])
     };
     let ix = record(&stranger, w.s.grant);
     refuse(
@@ -240,18 +240,24 @@ async fn grants_are_not_shared_across_subjects_or_grantees() {
     )
     .await;
     // The legitimate uses still work, each on its own grant.
-    send_fast_ok(
-        &mut w.s.chain,
-        &[record(&stranger, to_stranger)],
-        &[&stranger],
-    )
-    .await;
-    send_fast_ok(
-        &mut w.s.chain,
-        &[record(&recruiter, from_other)],
-        &[&recruiter],
-    )
-    .await;
+    let accessed = w.s.accessed(&to_stranger, 1).await;
+    let ix = cix::record_access(
+        &stranger.pubkey(),
+        &to_stranger,
+        1,
+        AccessOutcome::Verified,
+        &accessed,
+    );
+    send_fast_ok(&mut w.s.chain, &[ix], &[&stranger]).await;
+    let accessed = w.s.accessed(&from_other, 1).await;
+    let ix = cix::record_access(
+        &recruiter.pubkey(),
+        &from_other,
+        1,
+        AccessOutcome::Verified,
+        &accessed,
+    );
+    send_fast_ok(&mut w.s.chain, &[ix], &[&recruiter]).await;
 }
 
 /// Not a refusal but a documented limitation (`SECURITY.md`, "Known limitations"): an issuer's

@@ -110,7 +110,15 @@ async fn consent_refuses_to_initialise_an_existing_grant_again() {
     let subject = w.s.subject.insecure_clone();
     let recruiter = w.s.recruiter.insecure_clone();
     // A use recorded, then a re-creation to reset the count.
-    let ix = cix::record_access(&recruiter.pubkey(), &w.s.grant, 1, AccessOutcome::Verified);
+    let grant = w.s.grant;
+    let accessed = w.s.accessed(&grant, 1).await;
+    let ix = cix::record_access(
+        &recruiter.pubkey(),
+        &grant,
+        1,
+        AccessOutcome::Verified,
+        &accessed,
+    );
     send_fast_ok(&mut w.s.chain, &[ix], &[&recruiter]).await;
     let mut args = w.s.grant_args(w.s.grant_id, vec![w.s.credential]).await;
     args.max_uses = 0;

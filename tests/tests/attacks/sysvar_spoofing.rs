@@ -110,7 +110,13 @@ async fn consent_expiry_checks_ignore_a_passed_clock() {
     .await;
     // Access under a grant that expired by the real clock.
     w.s.chain.advance_time(WEEK + 1).await;
-    let ix = cix::record_access(&recruiter.pubkey(), &w.s.grant, 1, AccessOutcome::Verified);
+    let ix = cix::record_access(
+        &recruiter.pubkey(),
+        &w.s.grant,
+        1,
+        AccessOutcome::Verified,
+        &[],
+    );
     let ix = with_fake_clocks(&mut w.s.chain, ix);
     refuse(
         &mut w.s.chain,

@@ -167,6 +167,7 @@ async fn consent_refuses_an_account_of_another_type() {
         &w.s.issuer,
         1,
         credence_consent::state::AccessOutcome::Verified,
+        &[],
     );
     refuse(
         &mut w.s.chain,

@@ -35,11 +35,14 @@ async fn create(s: &mut Scenario, args: credence_consent::CreateGrantArgs) -> Ou
 }
 
 async fn record(s: &mut Scenario, mask: u16) -> Outcome {
+    let grant = s.grant;
+    let accessed = s.accessed(&grant, mask).await;
     let ix = cix::record_access(
         &s.recruiter.pubkey(),
         &s.grant,
         mask,
         AccessOutcome::Verified,
+        &accessed,
     );
     let recruiter = s.recruiter.insecure_clone();
     s.chain.send(&[ix], &[&recruiter]).await
@@ -517,7 +520,15 @@ async fn record_access_ok_counts_and_names_the_credentials() {
         (events[0].outcome, events[0].use_number),
         (AccessOutcome::Verified, 1)
     );
-    let ix = cix::record_access(&s.recruiter.pubkey(), &s.grant, 0b11, AccessOutcome::Failed);
+    let address = s.grant;
+    let accessed = s.accessed(&address, 0b11).await;
+    let ix = cix::record_access(
+        &s.recruiter.pubkey(),
+        &address,
+        0b11,
+        AccessOutcome::Failed,
+        &accessed,
+    );
     let out = s.chain.send_ok(&[ix], &[&s.recruiter]).await;
     let events: Vec<AccessRecorded> = out.events(&CONSENT);
     assert_eq!(
@@ -537,7 +548,7 @@ async fn record_access_ok_counts_and_names_the_credentials() {
 async fn record_access_fails_when_not_grantee() {
     let mut s = Scenario::build(Stage::Grant).await;
     for key in [s.stranger.insecure_clone(), s.subject.insecure_clone()] {
-        let ix = cix::record_access(&key.pubkey(), &s.grant, 1, AccessOutcome::Verified);
+        let ix = cix::record_access(&key.pubkey(), &s.grant, 1, AccessOutcome::Verified, &[]);
         let out = s.chain.send(&[ix], &[&key]).await;
         assert_error(&out, AnchorError::ConstraintSeeds);
     }
@@ -589,6 +600,7 @@ async fn record_access_fails_with_another_grant() {
         &s.grant,
         1,
         AccessOutcome::Verified,
+        &[],
     );
     assert_error(
         &s.chain.send(&[ix], &[&other_recruiter]).await,
@@ -605,6 +617,7 @@ async fn record_access_fails_when_account_is_not_a_grant() {
         &s.credential,
         1,
         AccessOutcome::Verified,
+        &[],
     );
     assert_error(
         &s.chain.send(&[ix], &[&s.recruiter]).await,
@@ -626,7 +639,15 @@ async fn grant_stays_in_force_when_credential_is_revoked() {
         &s.credential,
     );
     s.chain.send_ok(&[ix], &[&s.issuer_authority]).await;
-    let ix = cix::record_access(&s.recruiter.pubkey(), &s.grant, 1, AccessOutcome::Failed);
+    let address = s.grant;
+    let accessed = s.accessed(&address, 1).await;
+    let ix = cix::record_access(
+        &s.recruiter.pubkey(),
+        &address,
+        1,
+        AccessOutcome::Failed,
+        &accessed,
+    );
     let out = s.chain.send_ok(&[ix], &[&s.recruiter]).await;
     assert_eq!(
         out.events::<AccessRecorded>(&CONSENT)[0].outcome,

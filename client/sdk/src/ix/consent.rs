@@ -11,7 +11,8 @@ use anchor_lang::{
 use credence_consent::{
     accounts as acc, instruction as data,
     state::{AccessOutcome, CredentialRef},
-    CreateGrantArgs, RecordAccessArgs, UpdateGrantArgs,
+    ApproveRequestArgs, CreateGrantArgs, CreateListingArgs, CreateRequestArgs, RecordAccessArgs,
+    UpdateGrantArgs, UpdateListingArgs,
 };
 
 use crate::pda;
@@ -84,24 +85,176 @@ pub fn close_grant(subject: &Pubkey, grant: &Pubkey) -> Instruction {
     )
 }
 
-/// `record_access`: the grantee signs; bit `i` of `credentials_mask` is `grant.credentials[i]`.
+/// One credential a `record_access` covers, with the accounts the program reads for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Accessed {
+    /// The credential.
+    pub credential: Pubkey,
+    /// Its schema.
+    pub schema: Pubkey,
+    /// The schema's fee treasury, when the schema carries a fee.
+    pub treasury: Option<Pubkey>,
+}
+
+/// The token accounts a fee-paying `record_access` uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FeePayment {
+    /// The grantee's token account the fees are paid from.
+    pub payer: Pubkey,
+    /// The fee mint.
+    pub mint: Pubkey,
+    /// The most the grantee will pay, in base units.
+    pub max_fee: u64,
+}
+
+/// `record_access` over credentials without fees: the grantee signs; bit `i` of
+/// `credentials_mask` is `grant.credentials[i]`; `accessed` lists the selected credentials in
+/// grant order.
 pub fn record_access(
     grantee: &Pubkey,
     grant: &Pubkey,
     credentials_mask: u16,
     outcome: AccessOutcome,
+    accessed: &[Accessed],
 ) -> Instruction {
-    build(
+    record_paid_access(grantee, grant, credentials_mask, outcome, accessed, None)
+}
+
+/// `record_access`, paying the fees of the selected credentials' schemas from `payment.payer`.
+pub fn record_paid_access(
+    grantee: &Pubkey,
+    grant: &Pubkey,
+    credentials_mask: u16,
+    outcome: AccessOutcome,
+    accessed: &[Accessed],
+    payment: Option<FeePayment>,
+) -> Instruction {
+    let mut ix = build(
         acc::RecordAccess {
             grantee: *grantee,
             grant: *grant,
+            fee_payer: payment.map(|p| p.payer),
+            fee_mint: payment.map(|p| p.mint),
+            token_program: payment.map(|_| anchor_spl::token::ID),
         },
         data::RecordAccess {
             args: RecordAccessArgs {
                 credentials_mask,
                 outcome,
+                max_fee: payment.map_or(0, |p| p.max_fee),
             },
         },
+        &[],
+    );
+    for item in accessed {
+        ix.accounts
+            .push(AccountMeta::new_readonly(item.credential, false));
+        ix.accounts
+            .push(AccountMeta::new_readonly(item.schema, false));
+        if let Some(treasury) = item.treasury {
+            ix.accounts.push(AccountMeta::new(treasury, false));
+        }
+    }
+    ix
+}
+
+/// `create_listing`: the subject signs and pays; the credential accounts follow in order.
+pub fn create_listing(subject: &Pubkey, args: CreateListingArgs) -> Instruction {
+    let credentials = args.credentials.clone();
+    build(
+        acc::CreateListing {
+            subject: *subject,
+            listing: pda::listing(subject).0,
+            system_program: system_program::ID,
+        },
+        data::CreateListing { args },
+        &credentials,
+    )
+}
+
+/// `update_listing`: the subject signs; new credential accounts follow, if the list changes.
+pub fn update_listing(subject: &Pubkey, args: UpdateListingArgs) -> Instruction {
+    let credentials = args.credentials.clone().unwrap_or_default();
+    build(
+        acc::UpdateListing {
+            subject: *subject,
+            listing: pda::listing(subject).0,
+        },
+        data::UpdateListing { args },
+        &credentials,
+    )
+}
+
+/// `close_listing`: the subject signs and gets the rent.
+pub fn close_listing(subject: &Pubkey) -> Instruction {
+    build(
+        acc::CloseListing {
+            subject: *subject,
+            listing: pda::listing(subject).0,
+        },
+        data::CloseListing {},
+        &[],
+    )
+}
+
+/// `create_request`: the requester signs and pays; the accounts of the credentials asked for
+/// follow in order.
+pub fn create_request(requester: &Pubkey, args: CreateRequestArgs) -> Instruction {
+    let credentials = args.credentials.clone();
+    build(
+        acc::CreateRequest {
+            requester: *requester,
+            request: pda::request(&args.subject, requester, args.request_id).0,
+            system_program: system_program::ID,
+        },
+        data::CreateRequest { args },
+        &credentials,
+    )
+}
+
+/// `approve_request`: the subject signs and pays the grant; the requester gets the request's
+/// rent; the credential accounts granted follow in order.
+pub fn approve_request(
+    subject: &Pubkey,
+    requester: &Pubkey,
+    request: &Pubkey,
+    args: ApproveRequestArgs,
+) -> Instruction {
+    let credentials = args.credentials.clone();
+    build(
+        acc::ApproveRequest {
+            subject: *subject,
+            requester: *requester,
+            request: *request,
+            grant: pda::grant(subject, requester, args.grant_id).0,
+            system_program: system_program::ID,
+        },
+        data::ApproveRequest { args },
+        &credentials,
+    )
+}
+
+/// `decline_request`: the subject signs; the requester gets the rent.
+pub fn decline_request(subject: &Pubkey, requester: &Pubkey, request: &Pubkey) -> Instruction {
+    build(
+        acc::DeclineRequest {
+            subject: *subject,
+            requester: *requester,
+            request: *request,
+        },
+        data::DeclineRequest {},
+        &[],
+    )
+}
+
+/// `withdraw_request`: the requester signs and gets the rent.
+pub fn withdraw_request(requester: &Pubkey, request: &Pubkey) -> Instruction {
+    build(
+        acc::WithdrawRequest {
+            requester: *requester,
+            request: *request,
+        },
+        data::WithdrawRequest {},
         &[],
     )
 }

@@ -4,3 +4,4 @@
 
 pub mod consent;
 pub mod registry;
+pub mod token;

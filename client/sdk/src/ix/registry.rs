@@ -8,7 +8,7 @@ use anchor_lang::{
 use credence_registry::{
     accounts as acc, instruction as data, AddDelegateArgs, CreateRegistryArgs, CreateSchemaArgs,
     IssueCredentialArgs, RegisterIssuerArgs, RenewCredentialArgs, RevokeCredentialArgs,
-    SetPausedArgs, TransferAdminArgs, UpdateIssuerArgs,
+    SetPausedArgs, SetSchemaFeeArgs, TransferAdminArgs, UpdateIssuerArgs,
 };
 
 use crate::pda;
@@ -200,6 +200,42 @@ pub fn deprecate_schema(authority: &Pubkey, issuer: &Pubkey, schema: &Pubkey) ->
             schema: *schema,
         },
         data::DeprecateSchema {},
+    )
+}
+
+/// `set_schema_fee`: the issuer's authority sets or changes the schema's fee to `amount` of
+/// `mint`, paid into `treasury` (a token account of `mint`).
+pub fn set_schema_fee(
+    authority: &Pubkey,
+    issuer: &Pubkey,
+    schema: &Pubkey,
+    mint: &Pubkey,
+    treasury: &Pubkey,
+    amount: u64,
+) -> Instruction {
+    build(
+        acc::SetSchemaFee {
+            authority: *authority,
+            issuer: *issuer,
+            schema: *schema,
+            mint: *mint,
+            treasury: *treasury,
+        },
+        data::SetSchemaFee {
+            args: SetSchemaFeeArgs { amount },
+        },
+    )
+}
+
+/// `clear_schema_fee`: the issuer's authority removes the schema's fee.
+pub fn clear_schema_fee(authority: &Pubkey, issuer: &Pubkey, schema: &Pubkey) -> Instruction {
+    build(
+        acc::ClearSchemaFee {
+            authority: *authority,
+            issuer: *issuer,
+            schema: *schema,
+        },
+        data::ClearSchemaFee {},
     )
 }
 

@@ -226,6 +226,17 @@ impl EmbeddedChain {
         self.send(&[ix], &self.faucet, &[]).await.map(|_| ())
     }
 
+    /// The lamports an account of `size` bytes needs to be rent-exempt.
+    pub async fn minimum_balance(&self, size: usize) -> Result<u64, SdkError> {
+        let rent = self
+            .banks
+            .clone()
+            .get_rent()
+            .await
+            .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
+        Ok(rent.minimum_balance(size))
+    }
+
     /// The chain's clock.
     pub async fn clock(&self) -> Result<Clock, SdkError> {
         self.banks

@@ -173,6 +173,15 @@ impl Transport {
         }
     }
 
+    /// The lamports an account of `size` bytes needs to be rent-exempt.
+    pub async fn minimum_balance(&self, size: usize) -> Result<u64, SdkError> {
+        match self {
+            #[cfg(feature = "embedded")]
+            Self::Embedded(chain) => chain.minimum_balance(size).await,
+            Self::Rpc(rpc) => rpc.minimum_balance(size).await,
+        }
+    }
+
     /// The lamports held by `address` (0 if none).
     pub async fn balance(&self, address: &Pubkey) -> Result<u64, SdkError> {
         Ok(self.account(address).await?.map_or(0, |a| a.lamports))

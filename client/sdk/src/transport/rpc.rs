@@ -207,6 +207,14 @@ impl RpcTransport {
             .map(|s| s.status))
     }
 
+    /// The lamports an account of `size` bytes needs to be rent-exempt.
+    pub async fn minimum_balance(&self, size: usize) -> Result<u64, SdkError> {
+        self.client
+            .get_minimum_balance_for_rent_exemption(size)
+            .await
+            .map_err(|e| self.map(e))
+    }
+
     /// Many accounts, in chunks of [`MAX_MULTIPLE_ACCOUNTS`] (one round trip up to that size).
     pub async fn accounts(&self, addresses: &[Pubkey]) -> Result<Vec<Option<Account>>, SdkError> {
         let mut out = Vec::with_capacity(addresses.len());

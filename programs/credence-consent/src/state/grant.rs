@@ -71,7 +71,62 @@ pub struct Grant {
     pub reserved: [u8; 64],
 }
 
+/// What a new grant allows: the part of a grant its subject chooses (or approves).
+#[derive(Clone, Debug)]
+pub struct GrantTerms {
+    /// The credentials covered.
+    pub credentials: Vec<CredentialRef>,
+    /// Why access is given.
+    pub purpose: String,
+    /// When it stops being in force.
+    pub expires_at: i64,
+    /// Most uses (0: unlimited).
+    pub max_uses: u32,
+    /// The document key sealed to the grantee (empty: none).
+    pub sealed_key: Vec<u8>,
+}
+
 impl Grant {
+    /// A new grant from `subject` to `grantee` on `terms`, created at `now`.
+    pub fn open(
+        subject: Pubkey,
+        grantee: Pubkey,
+        grant_id: u64,
+        bump: u8,
+        terms: GrantTerms,
+        now: i64,
+    ) -> Self {
+        Self {
+            subject,
+            grantee,
+            grant_id,
+            version: crate::constants::ACCOUNT_VERSION,
+            bump,
+            credentials: terms.credentials,
+            purpose: terms.purpose,
+            created_at: now,
+            expires_at: terms.expires_at,
+            revoked_at: 0,
+            max_uses: terms.max_uses,
+            uses: 0,
+            last_access_at: 0,
+            sealed_key: terms.sealed_key,
+            reserved: [0; 64],
+        }
+    }
+
+    /// The `GrantCreated` event of this grant at `address`.
+    pub fn created_event(&self, address: Pubkey) -> crate::events::GrantCreated {
+        crate::events::GrantCreated {
+            grant: address,
+            subject: self.subject,
+            grantee: self.grantee,
+            credentials: self.credentials.clone(),
+            expires_at: self.expires_at,
+            max_uses: self.max_uses,
+        }
+    }
+
     /// Whether the grant is in force at `now`: not revoked, not expired, uses left.
     pub fn check_in_force(&self, now: i64) -> Result<()> {
         require!(

@@ -33,6 +33,33 @@ pub struct Schema {
     pub credentials_issued: u64,
     /// When it was created.
     pub created_at: i64,
-    /// Space kept for future fields (a verification fee: mint, amount, treasury).
-    pub reserved: [u8; 96],
+    /// The verification fee, if any: what `record_access` charges the recruiter per credential of
+    /// this schema. Zeroed when there is no fee.
+    pub fee: SchemaFee,
+    /// Space kept for future fields.
+    pub reserved: [u8; 23],
+}
+
+/// A schema's verification fee in an SPL token, paid by the recruiter to the issuer's treasury.
+/// Occupies the space the first layout reserved, so schemas created before fees existed read as
+/// "no fee" (all zero).
+#[derive(
+    AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace,
+)]
+pub struct SchemaFee {
+    /// The SPL Token mint the fee is paid in.
+    pub mint: Pubkey,
+    /// The issuer's token account that receives the fee.
+    pub treasury: Pubkey,
+    /// The fee per credential, in the mint's base units (0: no fee).
+    pub amount: u64,
+    /// The mint's decimals, recorded so clients can show the amount without fetching the mint.
+    pub decimals: u8,
+}
+
+impl SchemaFee {
+    /// Whether the schema charges a fee.
+    pub fn is_set(&self) -> bool {
+        self.amount != 0
+    }
 }

@@ -2,11 +2,10 @@ use anchor_lang::prelude::*;
 
 use super::{check_credentials, check_purpose, check_sealed_key, now};
 use crate::{
-    constants::{ACCOUNT_VERSION, GRANT_SEED},
+    constants::GRANT_SEED,
     emit_event,
     error::ConsentError,
-    events::GrantCreated,
-    state::{CredentialRef, Grant},
+    state::{CredentialRef, Grant, GrantTerms},
 };
 
 /// Arguments of `create_grant`.
@@ -62,32 +61,23 @@ impl<'info> CreateGrant<'info> {
     #[access_control(ctx.accounts.validate(&args, ctx.remaining_accounts))]
     pub fn handle(ctx: Context<'info, Self>, args: CreateGrantArgs) -> Result<()> {
         let subject = ctx.accounts.subject.key();
-        let grant = &mut ctx.accounts.grant;
-        grant.set_inner(Grant {
-            subject,
-            grantee: args.grantee,
-            grant_id: args.grant_id,
-            version: ACCOUNT_VERSION,
-            bump: ctx.bumps.grant,
-            credentials: args.credentials.clone(),
-            purpose: args.purpose,
-            created_at: now()?,
-            expires_at: args.expires_at,
-            revoked_at: 0,
-            max_uses: args.max_uses,
-            uses: 0,
-            last_access_at: 0,
-            sealed_key: args.sealed_key,
-            reserved: [0; 64],
-        });
-        emit_event!(GrantCreated {
-            grant: grant.key(),
-            subject,
-            grantee: args.grantee,
+        let terms = GrantTerms {
             credentials: args.credentials,
+            purpose: args.purpose,
             expires_at: args.expires_at,
             max_uses: args.max_uses,
-        });
+            sealed_key: args.sealed_key,
+        };
+        let grant = &mut ctx.accounts.grant;
+        grant.set_inner(Grant::open(
+            subject,
+            args.grantee,
+            args.grant_id,
+            ctx.bumps.grant,
+            terms,
+            now()?,
+        ));
+        emit_event!(grant.created_event(grant.key()));
         Ok(())
     }
 }

@@ -28,6 +28,17 @@ pub fn check_credentials(
     credentials: &[CredentialRef],
     accounts: &[AccountInfo],
 ) -> Result<()> {
+    check_credentials_with(subject, credentials, accounts, |_, _| Ok(()))
+}
+
+/// [`check_credentials`], then `also` on each reference and its decoded credential (for example
+/// to check that a request asked for it).
+pub fn check_credentials_with(
+    subject: &Pubkey,
+    credentials: &[CredentialRef],
+    accounts: &[AccountInfo],
+    mut also: impl FnMut(&CredentialRef, &Credential) -> Result<()>,
+) -> Result<()> {
     require!(!credentials.is_empty(), ConsentError::NoCredentials);
     require!(
         credentials.len() <= MAX_GRANT_CREDENTIALS,
@@ -51,25 +62,30 @@ pub fn check_credentials(
             info.key(),
             ConsentError::CredentialAccountsMismatch
         );
-        require_keys_eq!(
-            *info.owner,
-            credence_registry::ID,
-            ConsentError::CredentialNotOwnedByRegistry
-        );
-        let data = info.try_borrow_data()?;
-        require!(
-            data.starts_with(Credential::DISCRIMINATOR),
-            ConsentError::NotACredential
-        );
-        let credential = Credential::try_deserialize(&mut &data[..])
-            .map_err(|_| error!(ConsentError::NotACredential))?;
+        let credential = read_credential(info)?;
         require_keys_eq!(
             credential.subject,
             *subject,
             ConsentError::CredentialOfAnotherSubject
         );
+        also(reference, &credential)?;
     }
     Ok(())
+}
+
+/// Decodes a registry `Credential` after checking the account's owner and discriminator.
+pub fn read_credential(info: &AccountInfo) -> Result<Credential> {
+    require_keys_eq!(
+        *info.owner,
+        credence_registry::ID,
+        ConsentError::CredentialNotOwnedByRegistry
+    );
+    let data = info.try_borrow_data()?;
+    require!(
+        data.starts_with(Credential::DISCRIMINATOR),
+        ConsentError::NotACredential
+    );
+    Credential::try_deserialize(&mut &data[..]).map_err(|_| error!(ConsentError::NotACredential))
 }
 
 /// Checks a purpose: 1 to [`MAX_PURPOSE_LEN`] bytes.

@@ -1,11 +1,13 @@
-use anchor_lang::prelude::*;
+use anchor_lang::{prelude::*, Discriminator};
+use anchor_spl::token::{transfer_checked, Mint, Token, TokenAccount, TransferChecked};
+use credence_registry::state::{Schema, SchemaFee};
 
-use super::now;
+use super::{now, read_credential};
 use crate::{
     constants::GRANT_SEED,
     emit_event,
     error::ConsentError,
-    events::AccessRecorded,
+    events::{AccessRecorded, FeePaid},
     state::{AccessOutcome, CredentialRef, Grant},
 };
 
@@ -16,12 +18,18 @@ pub struct RecordAccessArgs {
     pub credentials_mask: u16,
     /// The verification's outcome.
     pub outcome: AccessOutcome,
+    /// The most the grantee will pay in fees for this access, in the fee mint's base units. A
+    /// fee raised after the grantee looked is refused rather than charged.
+    pub max_fee: u64,
 }
 
 /// Accounts of `record_access`.
+///
+/// Remaining accounts, for each selected credential in grant order: the credential, its schema,
+/// and, when the schema carries a fee, the schema's treasury token account.
 #[derive(Accounts)]
 pub struct RecordAccess<'info> {
-    /// The grantee (recruiter).
+    /// The grantee (recruiter); pays any fee.
     pub grantee: Signer<'info>,
     /// The grant.
     #[account(
@@ -31,9 +39,24 @@ pub struct RecordAccess<'info> {
         has_one = grantee @ ConsentError::NotGrantee,
     )]
     pub grant: Box<Account<'info, Grant>>,
+    /// The grantee's token account the fees are paid from (only when a fee is due).
+    #[account(mut)]
+    pub fee_payer: Option<Box<Account<'info, TokenAccount>>>,
+    /// The fee mint (only when a fee is due).
+    pub fee_mint: Option<Box<Account<'info, Mint>>>,
+    /// The SPL Token program (only when a fee is due).
+    pub token_program: Option<Program<'info, Token>>,
 }
 
-impl RecordAccess<'_> {
+/// One fee due: how much, into which treasury, for which credential.
+struct FeeDue<'info> {
+    credential: Pubkey,
+    schema: Pubkey,
+    treasury: AccountInfo<'info>,
+    fee: SchemaFee,
+}
+
+impl<'info> RecordAccess<'info> {
     /// Refuses a grant not in force and a selection outside it; returns the time and the
     /// credentials selected.
     pub fn validate(&self, args: &RecordAccessArgs) -> Result<(i64, Vec<CredentialRef>)> {
@@ -56,12 +79,127 @@ impl RecordAccess<'_> {
         Ok((now, selected))
     }
 
-    /// Counts one use and emits the audit event naming the credentials checked and the outcome.
-    pub fn handle(ctx: Context<Self>, args: RecordAccessArgs) -> Result<()> {
+    /// Walks the remaining accounts for the selected credentials and returns the fees due. Each
+    /// credential must be the one the grant names, its schema the credential's, and its treasury
+    /// the one the schema's fee names.
+    fn fees_due(
+        selected: &[CredentialRef],
+        remaining: &'info [AccountInfo<'info>],
+    ) -> Result<Vec<FeeDue<'info>>> {
+        let mut accounts = remaining.iter();
+        let mut next = || {
+            accounts
+                .next()
+                .ok_or_else(|| error!(ConsentError::CredentialAccountsMismatch))
+        };
+        let mut due = Vec::new();
+        for reference in selected {
+            let CredentialRef::Account { address } = reference else {
+                return err!(ConsentError::CohortNotSupported);
+            };
+            let info = next()?;
+            require_keys_eq!(
+                *address,
+                info.key(),
+                ConsentError::CredentialAccountsMismatch
+            );
+            let credential = read_credential(info)?;
+            let schema_info = next()?;
+            require_keys_eq!(
+                credential.schema,
+                schema_info.key(),
+                ConsentError::SchemaMismatch
+            );
+            let schema = read_schema(schema_info)?;
+            if schema.fee.is_set() {
+                let treasury = next()?;
+                require_keys_eq!(
+                    treasury.key(),
+                    schema.fee.treasury,
+                    ConsentError::TreasuryMismatch
+                );
+                due.push(FeeDue {
+                    credential: info.key(),
+                    schema: schema_info.key(),
+                    treasury: treasury.clone(),
+                    fee: schema.fee,
+                });
+            }
+        }
+        require!(
+            accounts.next().is_none(),
+            ConsentError::CredentialAccountsMismatch
+        );
+        Ok(due)
+    }
+
+    /// Checks that the grantee can and will pay `due` (one mint, within `max_fee`, from its own
+    /// account holding enough), then pays each fee by CPI into SPL Token's `transfer_checked`.
+    /// Returns the total paid.
+    fn pay(&self, due: &[FeeDue<'info>], max_fee: u64) -> Result<u64> {
+        let Some(first) = due.first() else {
+            return Ok(0);
+        };
+        let mint = first.fee.mint;
+        let mut total: u64 = 0;
+        for item in due {
+            require_keys_eq!(item.fee.mint, mint, ConsentError::MixedFeeMints);
+            total = total
+                .checked_add(item.fee.amount)
+                .ok_or(ConsentError::Overflow)?;
+        }
+        let (Some(payer), Some(fee_mint), Some(token_program)) =
+            (&self.fee_payer, &self.fee_mint, &self.token_program)
+        else {
+            return err!(ConsentError::FeeAccountsMissing);
+        };
+        require_keys_eq!(fee_mint.key(), mint, ConsentError::WrongFeeMint);
+        require_keys_eq!(payer.mint, mint, ConsentError::WrongFeeMint);
+        require_keys_eq!(
+            payer.owner,
+            self.grantee.key(),
+            ConsentError::FeePayerNotGrantee
+        );
+        require!(total <= max_fee, ConsentError::FeeAboveMaximum);
+        require!(payer.amount >= total, ConsentError::InsufficientFeeBalance);
+        for item in due {
+            transfer_checked(
+                CpiContext::new(
+                    token_program.key(),
+                    TransferChecked {
+                        from: payer.to_account_info(),
+                        mint: fee_mint.to_account_info(),
+                        to: item.treasury.clone(),
+                        authority: self.grantee.to_account_info(),
+                    },
+                ),
+                item.fee.amount,
+                fee_mint.decimals,
+            )?;
+        }
+        Ok(total)
+    }
+
+    /// Pays the fees due, counts one use and emits the audit event naming the credentials
+    /// checked, the outcome and the fees paid.
+    pub fn handle(ctx: Context<'info, Self>, args: RecordAccessArgs) -> Result<()> {
         let (now, credentials) = ctx.accounts.validate(&args)?;
+        let due = Self::fees_due(&credentials, ctx.remaining_accounts)?;
+        let fees_paid = ctx.accounts.pay(&due, args.max_fee)?;
         let grant = &mut ctx.accounts.grant;
         grant.uses = grant.uses.checked_add(1).ok_or(ConsentError::Overflow)?;
         grant.last_access_at = now;
+        for item in &due {
+            emit_event!(FeePaid {
+                grant: grant.key(),
+                grantee: grant.grantee,
+                credential: item.credential,
+                schema: item.schema,
+                mint: item.fee.mint,
+                treasury: item.treasury.key(),
+                amount: item.fee.amount,
+            });
+        }
         emit_event!(AccessRecorded {
             grant: grant.key(),
             subject: grant.subject,
@@ -70,7 +208,19 @@ impl RecordAccess<'_> {
             outcome: args.outcome,
             use_number: grant.uses,
             timestamp: now,
+            fees_paid,
         });
         Ok(())
     }
+}
+
+/// Decodes a registry `Schema` after checking the account's owner and discriminator.
+fn read_schema(info: &AccountInfo) -> Result<Schema> {
+    require_keys_eq!(*info.owner, credence_registry::ID, ConsentError::NotASchema);
+    let data = info.try_borrow_data()?;
+    require!(
+        data.starts_with(Schema::DISCRIMINATOR),
+        ConsentError::NotASchema
+    );
+    Schema::try_deserialize(&mut &data[..]).map_err(|_| error!(ConsentError::NotASchema))
 }

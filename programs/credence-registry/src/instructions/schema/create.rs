@@ -5,7 +5,7 @@ use crate::{
     emit_event,
     error::RegistryError,
     events::SchemaCreated,
-    state::{now, validate_seed_name, validate_uri, Issuer, IssuerStatus, Schema},
+    state::{now, validate_seed_name, validate_uri, Issuer, IssuerStatus, Schema, SchemaFee},
 };
 
 /// Arguments of `create_schema`.
@@ -91,7 +91,8 @@ impl CreateSchema<'_> {
             deprecated: false,
             credentials_issued: 0,
             created_at: now()?,
-            reserved: [0; 96],
+            fee: SchemaFee::default(),
+            reserved: [0; 23],
         });
         emit_event!(SchemaCreated {
             issuer: issuer.key(),

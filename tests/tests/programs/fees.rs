@@ -1,0 +1,461 @@
+//! Verification fees: `set_schema_fee`, `clear_schema_fee`, and `record_access` paying through
+//! the real SPL Token program, with balances asserted before and after every attempt.
+
+use anchor_lang::error::ErrorCode as AnchorError;
+use credence_consent::{
+    error::ConsentError,
+    events::{AccessRecorded, FeePaid},
+    state::AccessOutcome,
+};
+use credence_registry::{
+    error::RegistryError,
+    events::{SchemaFeeCleared, SchemaFeeSet},
+    state::{Schema, SchemaFee},
+};
+use credence_sdk::ix::{
+    consent::{self as cix, Accessed, FeePayment},
+    registry::{self as rix, IssuerDecision},
+};
+use credence_tests::{
+    assert_error, assert_instruction_error, token_balance, FeeSetup, FeeToken, Outcome, Scenario,
+    Stage, DECIMALS, FEE,
+};
+use solana_instruction::error::InstructionError;
+use solana_pubkey::Pubkey;
+use solana_signer::Signer;
+
+const REGISTRY: Pubkey = credence_registry::ID;
+const CONSENT: Pubkey = credence_consent::ID;
+
+/// Every token balance a fee touches: recruiter, treasury, and the candidate's own account.
+struct Balances {
+    payer: u64,
+    treasury: u64,
+    subject: u64,
+}
+
+async fn balances(s: &mut Scenario, f: &FeeSetup, subject_account: &Pubkey) -> Balances {
+    Balances {
+        payer: token_balance(&mut s.chain, &f.payer).await,
+        treasury: token_balance(&mut s.chain, &f.treasury).await,
+        subject: token_balance(&mut s.chain, subject_account).await,
+    }
+}
+
+/// A paid `record_access` over the scenario's one credential, with `edit` applied to the
+/// accounts before signing.
+async fn record_paid(
+    s: &mut Scenario,
+    f: &FeeSetup,
+    max_fee: u64,
+    edit: impl FnOnce(&mut Vec<Accessed>, &mut FeePayment),
+) -> Outcome {
+    let grant = s.grant;
+    let mut accessed = s.accessed(&grant, 1).await;
+    let mut payment = FeePayment {
+        payer: f.payer,
+        mint: f.token.mint,
+        max_fee,
+    };
+    edit(&mut accessed, &mut payment);
+    let ix = cix::record_paid_access(
+        &s.recruiter.pubkey(),
+        &grant,
+        1,
+        AccessOutcome::Verified,
+        &accessed,
+        Some(payment),
+    );
+    let recruiter = s.recruiter.insecure_clone();
+    s.chain.send(&[ix], &[&recruiter]).await
+}
+
+/// Runs a refused paid access and asserts the exact error and that no token moved.
+async fn refused_moves_nothing(
+    s: &mut Scenario,
+    f: &FeeSetup,
+    max_fee: u64,
+    edit: impl FnOnce(&mut Vec<Accessed>, &mut FeePayment),
+    expected: u32,
+) {
+    let subject_account = f.token.fund(&mut s.chain, &s.subject.pubkey(), 0).await;
+    let before = balances(s, f, &subject_account).await;
+    let uses_before = grant_uses(s).await;
+    let out = record_paid(s, f, max_fee, edit).await;
+    assert_error(&out, expected);
+    let after = balances(s, f, &subject_account).await;
+    assert_eq!(
+        (after.payer, after.treasury, after.subject),
+        (before.payer, before.treasury, before.subject),
+        "a refused access moves no token"
+    );
+    assert_eq!(grant_uses(s).await, uses_before);
+}
+
+async fn grant_uses(s: &mut Scenario) -> u32 {
+    let grant = s.grant;
+    s.chain
+        .account::<credence_consent::state::Grant>(&grant)
+        .await
+        .expect("grant")
+        .uses
+}
+
+async fn schema(s: &mut Scenario) -> Schema {
+    let address = s.schema;
+    s.chain.account(&address).await.expect("schema")
+}
+
+// ---------------------------------------------------------------- set / clear
+
+#[tokio::test]
+async fn set_schema_fee_ok_records_mint_treasury_amount_and_decimals() {
+    let mut s = Scenario::build(Stage::Schema).await;
+    let token = FeeToken::create(&mut s.chain).await;
+    let authority = s.issuer_authority.insecure_clone();
+    let treasury = token.fund(&mut s.chain, &authority.pubkey(), 0).await;
+    let ix = rix::set_schema_fee(
+        &authority.pubkey(),
+        &s.issuer,
+        &s.schema,
+        &token.mint,
+        &treasury,
+        FEE,
+    );
+    let out = s.chain.send_ok(&[ix], &[&authority]).await;
+    let expected = SchemaFee {
+        mint: token.mint,
+        treasury,
+        amount: FEE,
+        decimals: DECIMALS,
+    };
+    assert_eq!(schema(&mut s).await.fee, expected);
+    let events: Vec<SchemaFeeSet> = out.events(&REGISTRY);
+    assert_eq!(
+        (events[0].schema, events[0].amount, events[0].decimals),
+        (s.schema, FEE, DECIMALS)
+    );
+    // Changing the amount is a second set.
+    let ix = rix::set_schema_fee(
+        &authority.pubkey(),
+        &s.issuer,
+        &s.schema,
+        &token.mint,
+        &treasury,
+        FEE * 2,
+    );
+    s.chain.send_ok(&[ix], &[&authority]).await;
+    assert_eq!(schema(&mut s).await.fee.amount, FEE * 2);
+}
+
+#[tokio::test]
+async fn set_schema_fee_refusals() {
+    let mut s = Scenario::build(Stage::Schema).await;
+    let token = FeeToken::create(&mut s.chain).await;
+    let other = FeeToken::create(&mut s.chain).await;
+    let authority = s.issuer_authority.insecure_clone();
+    let stranger = s.stranger.insecure_clone();
+    let treasury = token.fund(&mut s.chain, &authority.pubkey(), 0).await;
+    let other_treasury = other.fund(&mut s.chain, &authority.pubkey(), 0).await;
+    let (issuer, schema_key) = (s.issuer, s.schema);
+    let set = |signer: &Pubkey, mint: &Pubkey, treasury: &Pubkey, amount| {
+        rix::set_schema_fee(signer, &issuer, &schema_key, mint, treasury, amount)
+    };
+    let cases: Vec<(_, _, u32)> = vec![
+        (
+            set(&stranger.pubkey(), &token.mint, &treasury, FEE),
+            &stranger,
+            RegistryError::NotIssuerAuthority.into(),
+        ),
+        (
+            set(&authority.pubkey(), &token.mint, &treasury, 0),
+            &authority,
+            RegistryError::FeeAmountZero.into(),
+        ),
+        (
+            set(&authority.pubkey(), &token.mint, &other_treasury, FEE),
+            &authority,
+            RegistryError::TreasuryMintMismatch.into(),
+        ),
+        (
+            // A registry account in the mint's place.
+            set(&authority.pubkey(), &s.issuer, &treasury, FEE),
+            &authority,
+            AnchorError::AccountOwnedByWrongProgram.into(),
+        ),
+    ];
+    for (ix, signer, code) in cases {
+        let out = s.chain.send(&[ix], &[signer]).await;
+        assert_error(&out, code);
+    }
+    // The mint in the treasury's place: SPL Token's own unpacking refuses it.
+    let ix = set(&authority.pubkey(), &token.mint, &token.mint, FEE);
+    assert_instruction_error(
+        &s.chain.send(&[ix], &[&authority]).await,
+        InstructionError::InvalidAccountData,
+    );
+    assert_eq!(schema(&mut s).await.fee, SchemaFee::default());
+    // The same fee twice changes nothing and says so.
+    let ix = set(&authority.pubkey(), &token.mint, &treasury, FEE);
+    s.chain.send_ok(std::slice::from_ref(&ix), &[&authority]).await;
+    assert_error(
+        &s.chain.send(&[ix], &[&authority]).await,
+        RegistryError::NothingToUpdate,
+    );
+    // A revoked issuer cannot set fees.
+    s.decide(IssuerDecision::Revoke).await;
+    let ix = set(&authority.pubkey(), &token.mint, &treasury, FEE * 3);
+    assert_error(
+        &s.chain.send(&[ix], &[&authority]).await,
+        RegistryError::IssuerRevoked,
+    );
+}
+
+#[tokio::test]
+async fn clear_schema_fee_ok_and_refusals() {
+    let mut s = Scenario::build(Stage::Grant).await;
+    let f = s.with_fee(10 * FEE).await;
+    let authority = s.issuer_authority.insecure_clone();
+    let stranger = s.stranger.insecure_clone();
+    let ix = rix::clear_schema_fee(&stranger.pubkey(), &s.issuer, &s.schema);
+    assert_error(
+        &s.chain.send(&[ix], &[&stranger]).await,
+        RegistryError::NotIssuerAuthority,
+    );
+    let ix = rix::clear_schema_fee(&authority.pubkey(), &s.issuer, &s.schema);
+    let out = s.chain.send_ok(std::slice::from_ref(&ix), &[&authority]).await;
+    assert_eq!(out.events::<SchemaFeeCleared>(&REGISTRY).len(), 1);
+    assert_eq!(schema(&mut s).await.fee, SchemaFee::default());
+    assert_error(
+        &s.chain.send(&[ix], &[&authority]).await,
+        RegistryError::NoFeeSet,
+    );
+    // Free again: an access without payment accounts lands and moves nothing.
+    let grant = s.grant;
+    let accessed = s.accessed(&grant, 1).await;
+    assert_eq!(accessed[0].treasury, None);
+    let ix = cix::record_access(
+        &s.recruiter.pubkey(),
+        &grant,
+        1,
+        AccessOutcome::Verified,
+        &accessed,
+    );
+    let recruiter = s.recruiter.insecure_clone();
+    let out = s.chain.send_ok(&[ix], &[&recruiter]).await;
+    assert_eq!(out.events::<AccessRecorded>(&CONSENT)[0].fees_paid, 0);
+    assert_eq!(token_balance(&mut s.chain, &f.payer).await, 10 * FEE);
+}
+
+// ---------------------------------------------------------------- paying
+
+#[tokio::test]
+async fn record_access_pays_the_fee_from_the_recruiter_to_the_treasury() {
+    let mut s = Scenario::build(Stage::Grant).await;
+    let f = s.with_fee(10 * FEE).await;
+    let subject_account = f.token.fund(&mut s.chain, &s.subject.pubkey(), 0).await;
+    let subject_lamports = s.chain.balance(&s.subject.pubkey()).await;
+    let before = balances(&mut s, &f, &subject_account).await;
+    assert_eq!((before.payer, before.treasury), (10 * FEE, 0));
+    let out = record_paid(&mut s, &f, FEE, |_, _| {}).await;
+    assert!(out.result.is_ok(), "{}", out.logs.join("\n"));
+    let after = balances(&mut s, &f, &subject_account).await;
+    assert_eq!(after.payer, before.payer - FEE);
+    assert_eq!(after.treasury, before.treasury + FEE);
+    assert_eq!(after.subject, 0, "the candidate never pays");
+    assert_eq!(s.chain.balance(&s.subject.pubkey()).await, subject_lamports);
+    let paid: Vec<FeePaid> = out.events(&CONSENT);
+    assert_eq!(paid.len(), 1);
+    assert_eq!(
+        (paid[0].credential, paid[0].treasury, paid[0].amount),
+        (s.credential, f.treasury, FEE)
+    );
+    let recorded: Vec<AccessRecorded> = out.events(&CONSENT);
+    assert_eq!((recorded[0].fees_paid, recorded[0].use_number), (FEE, 1));
+    // The token program really ran, as an inner instruction of record_access.
+    assert!(
+        out.logs
+            .iter()
+            .any(|l| l.contains("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA invoke [2]")),
+        "{}",
+        out.logs.join("\n")
+    );
+    // A second access pays again.
+    let out = record_paid(&mut s, &f, FEE * 5, |_, _| {}).await;
+    assert!(out.result.is_ok());
+    assert_eq!(token_balance(&mut s.chain, &f.treasury).await, 2 * FEE);
+}
+
+#[tokio::test]
+async fn record_access_fee_refusals_move_nothing() {
+    let mut s = Scenario::build(Stage::Grant).await;
+    let f = s.with_fee(10 * FEE).await;
+    let other = FeeToken::create(&mut s.chain).await;
+    let recruiter = s.recruiter.pubkey();
+    let other_payer = other.fund(&mut s.chain, &recruiter, 10 * FEE).await;
+    let subject = s.subject.pubkey();
+    let subject_account = f.token.fund(&mut s.chain, &subject, 10 * FEE).await;
+    let stranger_treasury = f.token.fund(&mut s.chain, &s.stranger.pubkey(), 0).await;
+    let other_mint = other.mint;
+
+    // A wrong mint: the mint account, or the payer's token account, is another token's.
+    refused_moves_nothing(
+        &mut s,
+        &f,
+        FEE,
+        |_, p| p.mint = other_mint,
+        ConsentError::WrongFeeMint.into(),
+    )
+    .await;
+    refused_moves_nothing(
+        &mut s,
+        &f,
+        FEE,
+        |_, p| p.payer = other_payer,
+        ConsentError::WrongFeeMint.into(),
+    )
+    .await;
+    // A substituted treasury.
+    refused_moves_nothing(
+        &mut s,
+        &f,
+        FEE,
+        |a, _| a[0].treasury = Some(stranger_treasury),
+        ConsentError::TreasuryMismatch.into(),
+    )
+    .await;
+    // The fee raised above what the recruiter will pay.
+    refused_moves_nothing(
+        &mut s,
+        &f,
+        FEE - 1,
+        |_, _| {},
+        ConsentError::FeeAboveMaximum.into(),
+    )
+    .await;
+    // The candidate's token account as the payer: the candidate never pays.
+    refused_moves_nothing(
+        &mut s,
+        &f,
+        FEE,
+        |_, p| p.payer = subject_account,
+        ConsentError::FeePayerNotGrantee.into(),
+    )
+    .await;
+    // The treasury left out (the fee dodged): the account list no longer matches.
+    refused_moves_nothing(
+        &mut s,
+        &f,
+        FEE,
+        |a, _| a[0].treasury = None,
+        ConsentError::CredentialAccountsMismatch.into(),
+    )
+    .await;
+    // Another schema in the credential's schema's place.
+    let credential = s.credential;
+    refused_moves_nothing(
+        &mut s,
+        &f,
+        FEE,
+        |a, _| a[0].schema = credential,
+        ConsentError::SchemaMismatch.into(),
+    )
+    .await;
+    // No payment accounts at all.
+    let grant = s.grant;
+    let accessed = s.accessed(&grant, 1).await;
+    let ix = cix::record_access(&recruiter, &grant, 1, AccessOutcome::Verified, &accessed);
+    let signer = s.recruiter.insecure_clone();
+    assert_error(
+        &s.chain.send(&[ix], &[&signer]).await,
+        ConsentError::FeeAccountsMissing,
+    );
+}
+
+#[tokio::test]
+async fn record_access_refuses_a_recruiter_without_enough_tokens() {
+    let mut s = Scenario::build(Stage::Grant).await;
+    let f = s.with_fee(FEE - 1).await;
+    refused_moves_nothing(
+        &mut s,
+        &f,
+        FEE,
+        |_, _| {},
+        ConsentError::InsufficientFeeBalance.into(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_fee_raised_between_quote_and_payment_is_refused() {
+    let mut s = Scenario::build(Stage::Grant).await;
+    let f = s.with_fee(10 * FEE).await;
+    // The recruiter looked when the fee was FEE; the issuer raises it before the access lands.
+    let authority = s.issuer_authority.insecure_clone();
+    let ix = rix::set_schema_fee(
+        &authority.pubkey(),
+        &s.issuer,
+        &s.schema,
+        &f.token.mint,
+        &f.treasury,
+        FEE * 2,
+    );
+    s.chain.send_ok(&[ix], &[&authority]).await;
+    refused_moves_nothing(
+        &mut s,
+        &f,
+        FEE,
+        |_, _| {},
+        ConsentError::FeeAboveMaximum.into(),
+    )
+    .await;
+    // Stating the new price lands and pays it.
+    let out = record_paid(&mut s, &f, FEE * 2, |_, _| {}).await;
+    assert!(out.result.is_ok());
+    assert_eq!(token_balance(&mut s.chain, &f.treasury).await, FEE * 2);
+}
+
+#[tokio::test]
+async fn fees_of_two_credentials_are_summed_and_each_paid() {
+    let mut s = Scenario::build(Stage::Credential).await;
+    let second = s.issue([2; 32]).await;
+    let args = s.grant_args(s.grant_id, vec![s.credential, second]).await;
+    let ix = cix::create_grant(&s.subject.pubkey(), args);
+    let subject = s.subject.insecure_clone();
+    s.chain.send_ok(&[ix], &[&subject]).await;
+    let f = s.with_fee(10 * FEE).await;
+    let grant = s.grant;
+    let accessed = s.accessed(&grant, 0b11).await;
+    let payment = |max_fee| {
+        Some(FeePayment {
+            payer: f.payer,
+            mint: f.token.mint,
+            max_fee,
+        })
+    };
+    let recruiter = s.recruiter.insecure_clone();
+    let ix = cix::record_paid_access(
+        &recruiter.pubkey(),
+        &grant,
+        0b11,
+        AccessOutcome::Verified,
+        &accessed,
+        payment(2 * FEE - 1),
+    );
+    assert_error(
+        &s.chain.send(&[ix], &[&recruiter]).await,
+        ConsentError::FeeAboveMaximum,
+    );
+    let ix = cix::record_paid_access(
+        &recruiter.pubkey(),
+        &grant,
+        0b11,
+        AccessOutcome::Verified,
+        &accessed,
+        payment(2 * FEE),
+    );
+    let out = s.chain.send_ok(&[ix], &[&recruiter]).await;
+    assert_eq!(out.events::<FeePaid>(&CONSENT).len(), 2);
+    assert_eq!(token_balance(&mut s.chain, &f.treasury).await, 2 * FEE);
+    assert_eq!(token_balance(&mut s.chain, &f.payer).await, 8 * FEE);
+}
