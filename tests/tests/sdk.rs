@@ -27,6 +27,9 @@ use credence_sdk::{
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
+#[path = "sdk/pool.rs"]
+mod pool;
+
 const REGISTRY_NAME: &str = "uk-health-workforce";
 const UNIVERSITY_ID: &str = "unilag";
 const COUNCIL_ID: &str = "nmc";

@@ -197,7 +197,9 @@ async fn set_schema_fee_refusals() {
     assert_eq!(schema(&mut s).await.fee, SchemaFee::default());
     // The same fee twice changes nothing and says so.
     let ix = set(&authority.pubkey(), &token.mint, &treasury, FEE);
-    s.chain.send_ok(std::slice::from_ref(&ix), &[&authority]).await;
+    s.chain
+        .send_ok(std::slice::from_ref(&ix), &[&authority])
+        .await;
     assert_error(
         &s.chain.send(&[ix], &[&authority]).await,
         RegistryError::NothingToUpdate,
@@ -223,7 +225,10 @@ async fn clear_schema_fee_ok_and_refusals() {
         RegistryError::NotIssuerAuthority,
     );
     let ix = rix::clear_schema_fee(&authority.pubkey(), &s.issuer, &s.schema);
-    let out = s.chain.send_ok(std::slice::from_ref(&ix), &[&authority]).await;
+    let out = s
+        .chain
+        .send_ok(std::slice::from_ref(&ix), &[&authority])
+        .await;
     assert_eq!(out.events::<SchemaFeeCleared>(&REGISTRY).len(), 1);
     assert_eq!(schema(&mut s).await.fee, SchemaFee::default());
     assert_error(
