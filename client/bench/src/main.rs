@@ -7,6 +7,7 @@
 mod issuance;
 mod machine;
 mod packing;
+mod pool;
 mod sizes;
 mod verification;
 mod world;
@@ -57,6 +58,9 @@ struct Args {
     /// Repetitions of each listing [default: 5; --quick: 3].
     #[arg(long)]
     repetitions: Option<usize>,
+    /// Listings in the talent pool for the pool search timing [default: 10000; --quick: 1000].
+    #[arg(long)]
+    pool_listings: Option<usize>,
     /// Also write the JSON summary to this file.
     #[arg(long)]
     json_out: Option<PathBuf>,
@@ -149,7 +153,7 @@ async fn run(args: &Args) -> Result<Value> {
     let mut memory = Memory(Vec::new());
 
     // ---------------------------------------------------------------- accounts and rent
-    say!("\n[1/6] account sizes and rent");
+    say!("\n[1/7] account sizes and rent");
     let transport = new_transport(args.url.as_deref()).await?;
     let (rent, accounts, credential_rent, credential_bytes) = sizes::measure(&transport).await?;
     for (name, value) in accounts.as_object().expect("accounts") {
@@ -163,7 +167,7 @@ async fn run(args: &Args) -> Result<Value> {
     memory.mark("accounts");
 
     // ---------------------------------------------------------------- packing
-    say!("\n[2/6] issuances per 1,232-byte transaction");
+    say!("\n[2/7] issuances per 1,232-byte transaction");
     let world = World::setup(transport.clone(), 400).await?;
     let (packing, legacy, alt) = packing::measure(&world).await?;
     say!(
@@ -195,7 +199,7 @@ async fn run(args: &Args) -> Result<Value> {
     memory.mark("packing");
 
     // ---------------------------------------------------------------- verification
-    say!("\n[3/6] verification round trips");
+    say!("\n[3/7] verification round trips");
     let profile = verification::build_profile(&world).await?;
     let round_trips = verification::round_trips(&world, &profile).await?;
     say!(
@@ -220,7 +224,7 @@ async fn run(args: &Args) -> Result<Value> {
     memory.mark("verification round trips");
 
     // ---------------------------------------------------------------- issuance and listing
-    say!("\n[4/6] issuance throughput and listing by subject");
+    say!("\n[4/7] issuance throughput and listing by subject");
     let mut issuance_rows = Vec::new();
     let mut best: Vec<(usize, f64, Option<f64>, Option<f64>)> = Vec::new();
     for &size in &sizes {
@@ -299,7 +303,7 @@ async fn run(args: &Args) -> Result<Value> {
         }));
     }
 
-    say!("\n[5/6] client-side checking rate (verify::evaluate)");
+    say!("\n[5/7] client-side checking rate (verify::evaluate)");
     let synthetic_started = Instant::now();
     let synthetic = verification::synthesize(&world, &profile, checks).await?;
     say!(
@@ -346,8 +350,25 @@ async fn run(args: &Args) -> Result<Value> {
         .last()
         .map_or(0.0, verification::Rate::credentials_per_second);
 
+    // ---------------------------------------------------------------- pool and fees
+    say!("\n[6/7] talent pool search and paid verification");
+    let pool_listings = args
+        .pool_listings
+        .unwrap_or(if args.quick { 1_000 } else { 10_000 });
+    let pool_chain = if embedded {
+        new_transport(None).await?
+    } else {
+        transport.clone()
+    };
+    let pool_world = World::setup(pool_chain, pool_listings + 100).await?;
+    let paid = pool::paid_verification(&pool_world).await?;
+    let pool_search =
+        pool::search(&pool_world, pool_listings, args.concurrency, repetitions).await?;
+    drop(pool_world);
+    memory.mark("talent pool");
+
     // ---------------------------------------------------------------- summary
-    say!("\n[6/6] targets");
+    say!("\n[7/7] targets");
     let profile_100 = round_trips["profiles"]
         .as_array()
         .and_then(|rows| rows.iter().find(|r| r["credentials"] == 100))
@@ -429,6 +450,8 @@ async fn run(args: &Args) -> Result<Value> {
             },
         },
         "issuance": issuance_rows,
+        "pool": pool_search,
+        "paid_verification": paid,
         "scaling": scaling,
         "memory": memory.0,
         "load_average_at_end": machine::load_average(),

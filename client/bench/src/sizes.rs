@@ -3,7 +3,7 @@
 use anchor_lang::Space;
 use anyhow::{Context, Result};
 use credence_sdk::{
-    consent_program::state::Grant,
+    consent_program::state::{AccessRequest, Grant, Listing},
     registry_program::state::{Credential, Delegate, Issuer, Registry, Schema},
     Pubkey, Transport,
 };
@@ -22,6 +22,8 @@ pub fn account_sizes() -> Vec<(&'static str, usize)> {
         ("schema", 8 + Schema::INIT_SPACE),
         ("credential", 8 + Credential::INIT_SPACE),
         ("grant", 8 + Grant::INIT_SPACE),
+        ("listing", 8 + Listing::INIT_SPACE),
+        ("request", 8 + AccessRequest::INIT_SPACE),
     ]
 }
 

@@ -47,6 +47,35 @@ pub fn parse_pubkey(what: &str, text: &str) -> anyhow::Result<Pubkey> {
     })
 }
 
+/// Parses a date argument: `YYYY-MM-DD` (midnight UTC) or unix seconds.
+pub fn parse_date(what: &str, text: &str) -> anyhow::Result<i64> {
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<i64>() {
+        return Ok(seconds);
+    }
+    let bad = || anyhow!("{what} `{text}` is not a date (expected YYYY-MM-DD or unix seconds)");
+    let mut parts = text.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad());
+    };
+    let (y, m, d): (i64, i64, i64) = (
+        y.parse().map_err(|_| bad())?,
+        m.parse().map_err(|_| bad())?,
+        d.parse().map_err(|_| bad())?,
+    );
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    // Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Ok((era * 146_097 + doe - 719_468) * 86_400)
+}
+
 impl Config {
     /// Global options as given.
     pub fn new(url: Option<String>, keypair: Option<String>, output: OutputFormat) -> Self {

@@ -37,7 +37,8 @@ pub struct Cli {
 /// Every command.
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// The whole story on the embedded chain (or on --url): issue, grant, verify, revoke.
+    /// The whole story on the embedded chain (or on --url): issue, list, search, request,
+    /// approve, verify and pay the issuer's fee, revoke.
     Demo(commands::demo::DemoArgs),
     /// Registry admin: create a registry, accredit, suspend or revoke issuers, pause.
     #[command(subcommand)]
@@ -45,7 +46,7 @@ enum Command {
     /// Issuers: register, show.
     #[command(subcommand)]
     Issuer(commands::issuer::IssuerCommand),
-    /// Schemas: create, deprecate.
+    /// Schemas: create, deprecate, and their verification fees.
     #[command(subcommand)]
     Schema(commands::schema::SchemaCommand),
     /// Credentials: issue, issue a CSV batch, suspend, reinstate, revoke, renew, close, list.
@@ -54,6 +55,12 @@ enum Command {
     /// Candidates' grants: create, revoke, close, list; and the audit trail.
     #[command(subcommand)]
     Grant(commands::grant::GrantCommand),
+    /// The talent pool: list yourself (candidates) or search it (recruiters).
+    #[command(subcommand)]
+    Pool(commands::pool::PoolCommand),
+    /// Access requests: create and withdraw (recruiters), approve and decline (candidates).
+    #[command(subcommand)]
+    Request(commands::request::RequestCommand),
     /// Recruiters: verify a candidate's credentials under a grant, optionally recording access.
     Verify(commands::verify::VerifyArgs),
     /// Request an airdrop to the keypair (local validator, devnet).
@@ -103,6 +110,8 @@ async fn run(cli: Cli) -> anyhow::Result<output::Output> {
         Command::Schema(cmd) => commands::schema::run(&config, cmd).await,
         Command::Credential(cmd) => commands::credential::run(&config, cmd).await,
         Command::Grant(cmd) => commands::grant::run(&config, cmd).await,
+        Command::Pool(cmd) => commands::pool::run(&config, cmd).await,
+        Command::Request(cmd) => commands::request::run(&config, cmd).await,
         Command::Verify(args) => commands::verify::run(&config, args).await,
         Command::Airdrop(args) => commands::airdrop::run(&config, args).await,
         Command::Localnet(args) => commands::localnet::run(args),

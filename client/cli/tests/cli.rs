@@ -39,24 +39,34 @@ fn demo_tells_the_whole_story_as_json() {
     assert_eq!(doc["passed_before_revocation"], true);
     assert_eq!(doc["failed_after_revocation"], true);
     let steps = doc["steps"].as_array().unwrap();
-    assert_eq!(steps.len(), 9);
-    let first = &steps[4]["data"]["report"];
+    assert_eq!(steps.len(), 13);
+    // Pool search found her listing by codes, and nothing in it names her.
+    let matches = steps[5]["data"]["matches"].as_array().unwrap();
+    assert_eq!(matches.len(), 1);
+    assert_eq!(matches[0]["verified"], true);
+    assert!(!matches[0].to_string().contains("Amina"));
+    let first = &steps[8]["data"]["report"];
     assert_eq!(first["round_trips"], 1);
     assert!(first["checks"]
         .as_array()
         .unwrap()
         .iter()
         .all(|c| c["status"] == "pass" || c["status"] == "not_checked"));
-    let accesses = steps[7]["data"]["accesses"].as_array().unwrap();
+    // The paid verification moved the fee into the university's treasury.
+    let paid = &steps[10]["data"];
+    assert_eq!(paid["treasury_before"], 0);
+    assert_eq!(paid["treasury_after"], 12_500_000);
+    assert_eq!(paid["recruiter_after"], 87_500_000);
+    let accesses = steps[11]["data"]["accesses"].as_array().unwrap();
     assert_eq!(accesses.len(), 1);
     assert_eq!(accesses[0]["outcome"], "verified");
-    let reasons = steps[8]["data"]["reasons"].as_array().unwrap();
+    let reasons = steps[12]["data"]["reasons"].as_array().unwrap();
     assert!(
         reasons[0].as_str().unwrap().contains("revoked"),
         "{reasons:?}"
     );
     // The opened document is the degree, verbatim.
-    assert!(steps[5]["data"]["document"]
+    assert!(steps[9]["data"]["document"]
         .as_str()
         .unwrap()
         .contains("BSc Nursing"));
@@ -69,6 +79,10 @@ fn demo_prints_the_report_for_people() {
     let text = stdout(&out);
     assert!(text.contains("PASSED") && text.contains("FAILED"), "{text}");
     assert!(text.contains("the candidate revoked the grant"), "{text}");
+    assert!(
+        text.contains("university treasury: 0.000000 -> 12.500000 dUSD"),
+        "{text}"
+    );
     assert!(
         !text.contains("Program log"),
         "runtime logs stay off stdout"

@@ -372,6 +372,12 @@ fn cli_demo_completes_against_localnet() {
         .as_str()
         .unwrap()
         .starts_with("http://127.0.0.1:"));
+    // Pool search → request → approval → paid verification, through the validator's real
+    // SPL Token program.
+    let steps = doc["steps"].as_array().unwrap();
+    assert!(!steps[5]["data"]["matches"].as_array().unwrap().is_empty());
+    assert_eq!(steps[10]["data"]["treasury_after"], 12_500_000);
+    assert_eq!(steps[10]["data"]["recruiter_after"], 87_500_000);
 }
 
 #[test]
@@ -634,4 +640,199 @@ async fn migration_is_idempotent_against_localnet() {
         steps.iter().map(|s| s.address.clone()).collect::<Vec<_>>()
     };
     assert_eq!(addresses(&first), addresses(&second));
+}
+
+/// The talent pool, access requests and a schema fee through the CLI against the validator: the
+/// nurse lists herself, the hospital finds her by codes, asks, she approves; the council sets a
+/// fee; the hospital verifies and records access paying it; the treasury shows the fee.
+#[tokio::test(flavor = "multi_thread")]
+async fn cli_pool_request_and_fee_against_localnet() {
+    let url = rpc_url();
+    let transport = Transport::rpc(url);
+    let (regulator, council, nurse, hospital, minter) = (
+        funded(&transport).await,
+        funded(&transport).await,
+        funded(&transport).await,
+        funded(&transport).await,
+        funded(&transport).await,
+    );
+    // Registry, issuer, schema, a licence, and a fee token: set up through the SDK.
+    let name = format!("pool-{}", &regulator.pubkey().to_string()[..6]);
+    let admin = RegistryAdmin::new(&transport, &regulator, &name);
+    admin.create(&name).await.unwrap();
+    let issuer = Issuer::new(&transport, &council, admin.registry, "nmcn");
+    issuer.register(issuer_args("nmcn")).await.unwrap();
+    admin
+        .decide(IssuerDecision::Accredit, &issuer.issuer)
+        .await
+        .unwrap();
+    let (schema, _) = issuer.create_schema(licence_schema()).await.unwrap();
+    let licence = issuer
+        .issue(&IssueRequest {
+            subject: nurse.pubkey(),
+            schema,
+            reference: "RN-POOL-1".into(),
+            document: b"licence".to_vec(),
+            valid_from: None,
+            expires_at: None,
+        })
+        .await
+        .unwrap();
+    let mint_key = Keypair::new();
+    let token = credence_sdk::roles::TokenMint::create(&transport, &minter, &mint_key, 6)
+        .await
+        .unwrap();
+    token.mint_to(&hospital.pubkey(), 50_000_000).await.unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = |name: &str, keypair: &Keypair| {
+        let path = dir.path().join(format!("{name}.json"));
+        std::fs::write(
+            &path,
+            serde_json::to_string(&keypair.to_bytes().to_vec()).unwrap(),
+        )
+        .unwrap();
+        path.display().to_string()
+    };
+    let (nurse_file, hospital_file, council_file) = (
+        key_file("nurse", &nurse),
+        key_file("hospital", &hospital),
+        key_file("council", &council),
+    );
+    let run = |args: &[&str], keypair: &str| {
+        json(&credence(
+            &[args, &["--url", url, "--keypair", keypair, "-o", "json"]].concat(),
+            dir.path(),
+        ))
+    };
+
+    // The nurse lists herself; the hospital searches by occupation group and region.
+    let listed = run(
+        &[
+            "pool",
+            "list",
+            "--occupation",
+            "2221",
+            "--region",
+            "GB-SCT",
+            "--available-from",
+            "2026-01-05",
+            "--credential",
+            &licence.credential,
+        ],
+        &nurse_file,
+    );
+    assert_eq!(listed["created"], true);
+    let registry = admin.registry.to_string();
+    let found = run(
+        &[
+            "pool",
+            "search",
+            "--occupation",
+            "222",
+            "--region",
+            "GB-SCT",
+            "--verified",
+            "--trust",
+            &registry,
+        ],
+        &hospital_file,
+    );
+    let matches = found["matches"].as_array().unwrap();
+    assert_eq!(matches.len(), 1, "{found}");
+    assert_eq!(matches[0]["subject"], nurse.pubkey().to_string());
+    assert_eq!(matches[0]["available_from"], 1_767_571_200);
+
+    // Request, seen by the nurse, approved into a grant.
+    let request = run(
+        &[
+            "request",
+            "create",
+            "--subject",
+            &nurse.pubkey().to_string(),
+            "--credential",
+            &licence.credential,
+            "--purpose",
+            "Recruitment: ward nurse",
+            "--days",
+            "7",
+        ],
+        &hospital_file,
+    )["request"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let waiting = run(&["request", "list"], &nurse_file);
+    assert_eq!(waiting["requests"][0]["request"], request.as_str());
+    let approved = run(&["request", "approve", "--request", &request], &nurse_file);
+    let grant = approved["grant"].as_str().unwrap().to_string();
+    assert!(
+        run(&["request", "list", "--sent"], &hospital_file)["requests"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // The council sets a 2.5-token fee; the hospital verifies and records, paying at most 3.
+    let mint = token.mint.to_string();
+    let schema_args = [
+        "schema",
+        "fee",
+        "--registry",
+        &registry,
+        "--issuer-id",
+        "nmcn",
+        "--name",
+        "rn-licence",
+    ];
+    let set = run(
+        &[&schema_args[..], &["--amount", "2.5", "--mint", &mint]].concat(),
+        &council_file,
+    );
+    assert_eq!(set["amount"], 2_500_000);
+    let verify_paying = |max_fee: &str| {
+        credence(
+            &[
+                "verify",
+                "--subject",
+                &nurse.pubkey().to_string(),
+                "--grant",
+                &grant,
+                "--trust",
+                &registry,
+                "--record",
+                "--max-fee",
+                max_fee,
+                "--url",
+                url,
+                "--keypair",
+                &hospital_file,
+                "-o",
+                "json",
+            ],
+            dir.path(),
+        )
+    };
+    let out = verify_paying("3");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown = run(&schema_args, &council_file);
+    assert_eq!(shown["treasury_balance"], 2_500_000, "{shown}");
+    assert_eq!(token.balance(&hospital.pubkey()).await.unwrap(), 47_500_000);
+    // A maximum below the fee is refused by name, and nothing moves.
+    let out = verify_paying("1");
+    assert_eq!(out.status.code(), Some(1));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("FeeAboveMaximum"), "{said}");
+    assert_eq!(token.balance(&hospital.pubkey()).await.unwrap(), 47_500_000);
+    // The nurse leaves the pool.
+    assert_eq!(run(&["pool", "unlist"], &nurse_file)["closed"], true);
 }

@@ -22,7 +22,7 @@ use solana_signer::Signer;
 mod fees;
 mod pool;
 
-pub use fees::{format_amount, token_balance, FeeQuote, TokenMint};
+pub use fees::{format_amount, parse_amount, token_balance, FeeQuote, TokenMint};
 pub use pool::{code, code_text, ListingTerms, PoolMatch, PoolQuery, RequestTerms};
 
 /// Maps "the account already exists" (an earlier, perhaps unconfirmed, run created it) to

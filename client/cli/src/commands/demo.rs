@@ -1,10 +1,14 @@
 //! `credence demo`: the whole story, on the embedded chain by default or on `--url`.
 //!
 //! A nursing regulator creates a registry and accredits a university and a nursing council; they
-//! issue a degree and a licence to a nurse; she grants a hospital recruiter access to both for a
-//! purpose and a week, with the degree sealed to him; he verifies (report), opens the degree and
-//! records access; she sees it in her audit trail, revokes, and his next verification fails with
-//! the reason. Every step is a real signed transaction through the real runtime.
+//! issue a degree and a licence to a nurse, and the university charges a verification fee in a
+//! demo stablecoin (a real SPL Token mint). The nurse lists herself in the talent pool; a hospital
+//! recruiter finds the listing by occupation and region without learning who she is, and asks
+//! for access; she approves, with the degree sealed to him, which creates the grant. He verifies
+//! (report), opens the degree and records access, paying the university's fee: its treasury is
+//! shown before and after. She sees the access in her audit trail, revokes, and his next
+//! verification fails with the reason. Every step is a real signed transaction through the real
+//! runtime.
 
 use std::time::Instant;
 
@@ -13,7 +17,10 @@ use credence_registry::{CreateSchemaArgs, RegisterIssuerArgs};
 use credence_sdk::{
     commitment::Salt,
     ix::registry::IssuerDecision,
-    roles::{Candidate, GrantRequest, IssueRequest, Issuer, Recruiter, RegistryAdmin},
+    roles::{
+        format_amount, Candidate, IssueRequest, Issuer, ListingTerms, PoolQuery, Recruiter,
+        RegistryAdmin, RequestTerms, TokenMint,
+    },
     sealing,
     verify::{CheckStatus, SharedCredential, SharedDocument, VerifyRequest},
     Transport,
@@ -33,6 +40,10 @@ pub struct DemoArgs {
 }
 
 const DAY: i64 = 86_400;
+/// The demo stablecoin's decimals, as USDC's.
+const DECIMALS: u8 = 6;
+/// The university's fee per verified degree: 12.50 demo dollars.
+const DEGREE_FEE: u64 = 12_500_000;
 
 /// The documents stay off-chain; only their salted commitments are stored.
 const DEGREE: &str = r#"{"type":"BSc Nursing","holder":"Amina Okafor","awarded":"2019-07-12","class":"First","institution":"University of Lagos"}"#;
@@ -76,11 +87,19 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
     let council = Keypair::new();
     let nurse = Keypair::new();
     let recruiter_key = Keypair::new();
+    let stablecoin = Keypair::new();
     let lamports = (args.fund_sol * 1e9) as u64;
     fund(
         config,
         &transport,
-        &[&regulator, &university, &council, &nurse, &recruiter_key],
+        &[
+            &regulator,
+            &university,
+            &council,
+            &nurse,
+            &recruiter_key,
+            &stablecoin,
+        ],
         lamports,
     )
     .await?;
@@ -172,31 +191,103 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
         json!({ "degree": degree, "licence": licence }),
     );
 
-    // 3. The nurse grants the recruiter access for a week, with the degree sealed to him.
+    // 3. The university charges a fee per verified degree in a demo stablecoin.
+    let mint_key = Keypair::new();
+    let dusd = TokenMint::create(&transport, &stablecoin, &mint_key, DECIMALS).await?;
+    dusd.mint_to(&recruiter_key.pubkey(), 100 * 1_000_000)
+        .await?;
+    let treasury = uni
+        .set_fee(&degree_schema, &dusd.mint, None, DEGREE_FEE)
+        .await?;
+    story.step(
+        "The university charges 12.50 dUSD per verified degree",
+        format!(
+            "demo stablecoin (SPL Token mint) {}\nfee set on schema {degree_schema}\ntreasury {treasury}\nthe recruiter holds 100.00 dUSD",
+            dusd.mint
+        ),
+        json!({ "mint": dusd.mint.to_string(), "fee": DEGREE_FEE, "decimals": DECIMALS, "treasury": treasury.to_string() }),
+    );
+
+    // 4. The nurse lists herself in the talent pool: codes and credentials, nothing personal.
     let candidate = Candidate::new(&transport, &nurse);
-    let (sealed_degree, degree_key) = sealing::seal_document(DEGREE.as_bytes());
     let now = chain_now(&transport).await?;
     let degree_address = degree.credential.parse()?;
     let licence_address = licence.credential.parse()?;
-    let grant = candidate
-        .grant(GrantRequest {
-            grant_id: 1,
-            grantee: recruiter_key.pubkey(),
+    let listing = candidate
+        .list(ListingTerms {
+            occupation: "2221".into(),
+            region: "GB-ENG".into(),
+            available_from: now + 30 * DAY,
             credentials: vec![degree_address, licence_address],
-            purpose: "Recruitment: ICU nurse, St Mary's Hospital".into(),
-            expires_at: now + 7 * DAY,
-            max_uses: 0,
-            document_key: Some(degree_key),
         })
         .await?;
     story.step(
-        "The nurse grants the hospital recruiter access to both, for a week",
-        format!("grant {grant}\npurpose: Recruitment: ICU nurse, St Mary's Hospital\nthe degree's key is sealed to the recruiter inside the grant"),
-        json!({ "grant": grant.to_string(), "expires_at": now + 7 * DAY }),
+        "The nurse lists herself in the talent pool",
+        format!("listing {listing}\noccupation 2221 (ISCO-08 nursing professionals), region GB-ENG, available in 30 days\nno name, no contact: a wallet address and two credentials"),
+        json!({ "listing": listing.to_string() }),
     );
 
-    // 4. The recruiter verifies in one round trip, opens the sealed degree, records access.
+    // 5. The recruiter searches the pool, finds her without learning who she is, asks.
     let recruiter = Recruiter::new(&transport, &recruiter_key);
+    let search_started = Instant::now();
+    let found = recruiter
+        .search(&PoolQuery {
+            occupation: Some("222".into()),
+            region: Some("GB".into()),
+            available_by: Some(now + 60 * DAY),
+            verified_only: true,
+            trusted_registries: vec![admin.registry],
+        })
+        .await?;
+    let search_ms = search_started.elapsed().as_secs_f64() * 1e3;
+    let hit = found
+        .iter()
+        .find(|m| m.listing == listing.to_string())
+        .ok_or_else(|| anyhow::anyhow!("the pool search did not find the nurse's listing"))?;
+    story.step(
+        &format!("The recruiter searches the pool ({search_ms:.1} ms)"),
+        format!(
+            "query: occupation 222*, region GB*, available within 60 days, credentials verified\n{} match(es); candidate {} with {} verified credential(s)",
+            found.len(),
+            hit.subject,
+            hit.credentials.len()
+        ),
+        json!({ "matches": found, "search_ms": search_ms }),
+    );
+    let asked = recruiter
+        .request_access(RequestTerms {
+            request_id: 1,
+            subject: hit.subject.parse()?,
+            credentials: hit
+                .credentials
+                .iter()
+                .map(|c| c.parse())
+                .collect::<Result<_, _>>()?,
+            schemas: vec![],
+            purpose: "Recruitment: ICU nurse, St Mary's Hospital".into(),
+            duration_secs: 7 * DAY,
+            max_uses: 0,
+        })
+        .await?;
+    story.step(
+        "The recruiter requests access",
+        format!("request {asked}\npurpose: Recruitment: ICU nurse, St Mary's Hospital; 7 days"),
+        json!({ "request": asked.to_string() }),
+    );
+
+    // 6. She approves: the grant is created and the request closed in one transaction.
+    let (sealed_degree, degree_key) = sealing::seal_document(DEGREE.as_bytes());
+    let grant = candidate
+        .approve(&asked, 1, None, Some(&degree_key))
+        .await?;
+    story.step(
+        "The nurse approves; the grant is created and the request closed",
+        format!("grant {grant}\nthe degree's key is sealed to the recruiter inside the grant"),
+        json!({ "grant": grant.to_string(), "request": asked.to_string() }),
+    );
+
+    // 7. The recruiter verifies in one round trip, opens the sealed degree, records access
+    //    paying the university's fee.
     let shared = vec![
         SharedCredential {
             credential: degree_address,
@@ -245,14 +336,34 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
         String::from_utf8_lossy(&opened).into_owned(),
         json!({ "document": String::from_utf8_lossy(&opened) }),
     );
+    let treasury_before = dusd.balance(&university.pubkey()).await?;
+    let recruiter_before = recruiter.token_balance(&dusd.mint).await?;
+    let lamports_before = transport.balance(&recruiter_key.pubkey()).await?;
     let recorded = recruiter.record_access(&grant, &report).await?;
+    let treasury_after = dusd.balance(&university.pubkey()).await?;
+    let recruiter_after = recruiter.token_balance(&dusd.mint).await?;
+    let lamports_after = transport.balance(&recruiter_key.pubkey()).await?;
+    anyhow::ensure!(
+        treasury_after == treasury_before + DEGREE_FEE,
+        "the university's treasury did not receive the fee"
+    );
     story.step(
-        "The recruiter records the verification",
-        format!("transaction {}", recorded.signature),
-        json!({ "signature": recorded.signature }),
+        "The recruiter records the verification and pays the university's fee",
+        format!(
+            "transaction {}\nuniversity treasury: {} -> {} dUSD\nrecruiter: {} -> {} dUSD, {} lamports in transaction fees\nthe nurse paid nothing",
+            recorded.signature,
+            format_amount(treasury_before, DECIMALS),
+            format_amount(treasury_after, DECIMALS),
+            format_amount(recruiter_before, DECIMALS),
+            format_amount(recruiter_after, DECIMALS),
+            lamports_before.saturating_sub(lamports_after)
+        ),
+        json!({ "signature": recorded.signature, "treasury_before": treasury_before, "treasury_after": treasury_after,
+                "recruiter_before": recruiter_before, "recruiter_after": recruiter_after,
+                "recruiter_lamports_spent": lamports_before.saturating_sub(lamports_after) }),
     );
 
-    // 5. The nurse sees it, revokes; the next verification fails with the reason.
+    // 8. The nurse sees it, revokes; the next verification fails with the reason.
     let trail = candidate
         .audit_trail_including(&recorded.signature, std::time::Duration::from_secs(90))
         .await?;

@@ -70,6 +70,22 @@ pub enum GrantCommand {
     Audit,
 }
 
+/// Seals `document` (when given) with a fresh key, writes the sealed document to `sealed_out`
+/// for the recruiter, and returns the key to seal into a grant.
+pub fn seal_to_file(
+    document: Option<&std::path::Path>,
+    sealed_out: Option<&std::path::Path>,
+) -> anyhow::Result<Option<sealing::DocumentKey>> {
+    let (Some(doc), Some(out)) = (document, sealed_out) else {
+        return Ok(None);
+    };
+    let bytes = std::fs::read(doc).map_err(|e| anyhow!("cannot read {}: {e}", doc.display()))?;
+    let (sealed, key) = sealing::seal_document(&bytes);
+    std::fs::write(out, serde_json::to_string_pretty(&sealed)?)
+        .map_err(|e| anyhow!("cannot write {}: {e}", out.display()))?;
+    Ok(Some(key))
+}
+
 /// Runs a grant command.
 pub async fn run(config: &Config, command: GrantCommand) -> anyhow::Result<Output> {
     let keypair = config.keypair()?;
@@ -98,17 +114,7 @@ pub async fn run(config: &Config, command: GrantCommand) -> anyhow::Result<Outpu
                     format!("grant {address} already exists; nothing changed (use --grant-id for another grant)"),
                 ));
             }
-            let document_key = match (&seal_document, &sealed_out) {
-                (Some(doc), Some(out)) => {
-                    let bytes = std::fs::read(doc)
-                        .map_err(|e| anyhow!("cannot read {}: {e}", doc.display()))?;
-                    let (sealed, key) = sealing::seal_document(&bytes);
-                    std::fs::write(out, serde_json::to_string_pretty(&sealed)?)
-                        .map_err(|e| anyhow!("cannot write {}: {e}", out.display()))?;
-                    Some(key)
-                }
-                _ => None,
-            };
+            let document_key = seal_to_file(seal_document.as_deref(), sealed_out.as_deref())?;
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)?
                 .as_secs() as i64;

@@ -6,6 +6,8 @@ pub mod demo;
 pub mod grant;
 pub mod issuer;
 pub mod localnet;
+pub mod pool;
 pub mod registry;
+pub mod request;
 pub mod schema;
 pub mod verify;

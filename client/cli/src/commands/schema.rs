@@ -1,8 +1,14 @@
 //! `credence schema ...`: an issuer publishes and deprecates credential types.
 
 use clap::Subcommand;
+use credence_registry::state::Schema;
 use credence_registry::CreateSchemaArgs;
-use credence_sdk::{ix::registry as rix, pda, roles::Issuer};
+use credence_sdk::{
+    accounts::fetch,
+    ix::registry as rix,
+    pda,
+    roles::{format_amount, parse_amount, Issuer, TokenMint},
+};
 use serde_json::json;
 use solana_signer::Signer;
 
@@ -40,6 +46,35 @@ pub enum SchemaCommand {
         /// Whether credentials can be suspended.
         #[arg(long)]
         suspendable: bool,
+    },
+    /// Set, change, clear or show a schema's verification fee, paid in an SPL token by recruiters
+    /// when they record a verification.
+    Fee {
+        /// The registry's address.
+        #[arg(long)]
+        registry: String,
+        /// The issuer's id.
+        #[arg(long)]
+        issuer_id: String,
+        /// Schema name.
+        #[arg(long)]
+        name: String,
+        /// Schema version.
+        #[arg(long, default_value_t = 1)]
+        version: u16,
+        /// The fee per verified credential, in the mint's units (for example `12.50`).
+        #[arg(long, requires = "mint", conflicts_with = "clear")]
+        amount: Option<String>,
+        /// The SPL Token mint the fee is paid in.
+        #[arg(long)]
+        mint: Option<String>,
+        /// The token account receiving fees (default: your associated token account, created
+        /// if missing).
+        #[arg(long)]
+        treasury: Option<String>,
+        /// Remove the fee.
+        #[arg(long)]
+        clear: bool,
     },
     /// Deprecate a schema: no new credentials under it.
     Deprecate {
@@ -106,6 +141,67 @@ pub async fn run(config: &Config, command: SchemaCommand) -> anyhow::Result<Outp
             Ok(Output::new(
                 json!({ "schema": schema.to_string(), "name": name, "version": version, "created": created }),
                 format!("schema {schema} ({name} v{version}) {state}"),
+            ))
+        }
+        SchemaCommand::Fee {
+            registry,
+            issuer_id,
+            name,
+            version,
+            amount,
+            mint,
+            treasury,
+            clear,
+        } => {
+            let registry = parse_pubkey("--registry", &registry)?;
+            let transport = config.transport().await?;
+            let issuer = Issuer::new(&transport, &authority, registry, &issuer_id);
+            let schema = pda::schema(&issuer.issuer, &name, version).0;
+            if clear {
+                issuer.clear_fee(&schema).await?;
+                return Ok(Output::new(
+                    json!({ "schema": schema.to_string(), "fee": null }),
+                    format!("schema {schema}: fee removed; verifications are free"),
+                ));
+            }
+            if let (Some(amount), Some(mint)) = (amount, mint) {
+                let mint = parse_pubkey("--mint", &mint)?;
+                let treasury = treasury
+                    .map(|t| parse_pubkey("--treasury", &t))
+                    .transpose()?;
+                let decimals = TokenMint::open(&transport, &authority, mint)
+                    .await?
+                    .decimals;
+                let base = parse_amount(&amount, decimals)?;
+                let treasury = issuer.set_fee(&schema, &mint, treasury, base).await?;
+                return Ok(Output::new(
+                    json!({ "schema": schema.to_string(), "mint": mint.to_string(), "amount": base,
+                            "decimals": decimals, "treasury": treasury.to_string() }),
+                    format!(
+                        "schema {schema}: fee {} of mint {mint} per verified credential, paid into {treasury}",
+                        format_amount(base, decimals)
+                    ),
+                ));
+            }
+            let account: Schema = fetch(&transport, &schema).await?;
+            let fee = account.fee;
+            if !fee.is_set() {
+                return Ok(Output::new(
+                    json!({ "schema": schema.to_string(), "fee": null }),
+                    format!("schema {schema}: no fee"),
+                ));
+            }
+            let balance = credence_sdk::roles::token_balance(&transport, &fee.treasury).await?;
+            Ok(Output::new(
+                json!({ "schema": schema.to_string(), "mint": fee.mint.to_string(), "amount": fee.amount,
+                        "decimals": fee.decimals, "treasury": fee.treasury.to_string(), "treasury_balance": balance }),
+                format!(
+                    "schema {schema}: fee {} of mint {} per verified credential\ntreasury {} holds {}",
+                    format_amount(fee.amount, fee.decimals),
+                    fee.mint,
+                    fee.treasury,
+                    format_amount(balance, fee.decimals)
+                ),
             ))
         }
         SchemaCommand::Deprecate {

@@ -35,6 +35,10 @@ pub struct VerifyArgs {
     /// Record the verification on-chain, so the candidate sees it in her audit trail.
     #[arg(long)]
     record: bool,
+    /// With --record: the most you will pay in verification fees, in the fee token's units
+    /// (default: the fees quoted just before sending; a fee raised in between is refused).
+    #[arg(long, requires = "record")]
+    max_fee: Option<String>,
 }
 
 /// Verifies and prints the report; exit code 3 when a check fails.
@@ -81,7 +85,18 @@ pub async fn run(config: &Config, args: VerifyArgs) -> anyhow::Result<Output> {
     let mut text = report_text(&report);
     let mut recorded = None;
     if args.record {
-        let sent = recruiter.record_access(&grant, &report).await?;
+        let max_fee = match &args.max_fee {
+            None => None,
+            Some(text) => {
+                let grant_account: credence_consent::state::Grant =
+                    credence_sdk::accounts::fetch(&transport, &grant).await?;
+                let quote = recruiter.quote(&grant_account, u16::MAX).await?;
+                Some(credence_sdk::roles::parse_amount(text, quote.decimals)?)
+            }
+        };
+        let sent = recruiter
+            .record_access_within(&grant, &report, max_fee)
+            .await?;
         text.push_str(&format!("\naccess recorded: {}", sent.signature));
         recorded = Some(sent.signature);
     }

@@ -52,6 +52,42 @@ pub fn format_amount(amount: u64, decimals: u8) -> String {
     )
 }
 
+/// Reads an amount written with up to `decimals` decimal places, for example `12.5` with 6 as
+/// `12500000` base units.
+pub fn parse_amount(text: &str, decimals: u8) -> Result<u64, SdkError> {
+    let bad = || {
+        SdkError::Invalid(format!(
+            "amount {text:?} is not a number with at most {decimals} decimal places"
+        ))
+    };
+    let (whole, fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    if (whole.is_empty() && fraction.is_empty())
+        || fraction.len() > usize::from(decimals)
+        || !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let scale = 10u64.pow(u32::from(decimals));
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| bad())?
+    };
+    let padded = format!("{fraction:0<width$}", width = usize::from(decimals));
+    let fraction: u64 = if padded.is_empty() {
+        0
+    } else {
+        padded.parse().map_err(|_| bad())?
+    };
+    whole
+        .checked_mul(scale)
+        .and_then(|w| w.checked_add(fraction))
+        .ok_or_else(bad)
+}
+
 impl Issuer<'_> {
     /// Sets or changes `schema`'s fee to `amount` base units of `mint`, paid into `treasury`
     /// (`None`: the authority's associated token account, created if missing). Returns the
@@ -341,5 +377,31 @@ impl<'a> TokenMint<'a> {
     /// `owner`'s balance, in base units.
     pub async fn balance(&self, owner: &Pubkey) -> Result<u64, SdkError> {
         token_balance(self.transport, &pda::token_account(owner, &self.mint)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_read_and_print_with_the_mint_decimals() {
+        assert_eq!(parse_amount("12.5", 6).unwrap(), 12_500_000);
+        assert_eq!(parse_amount("3", 6).unwrap(), 3_000_000);
+        assert_eq!(parse_amount(".25", 2).unwrap(), 25);
+        assert_eq!(parse_amount("7", 0).unwrap(), 7);
+        for bad in [
+            "",
+            ".",
+            "1.2345678",
+            "-1",
+            "1e3",
+            "x",
+            "18446744073709551616",
+        ] {
+            assert!(parse_amount(bad, 6).is_err(), "{bad}");
+        }
+        assert_eq!(format_amount(12_500_000, 6), "12.500000");
+        assert_eq!(format_amount(7, 0), "7");
     }
 }
