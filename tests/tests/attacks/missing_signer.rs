@@ -3,7 +3,10 @@
 //! `Signer` refuses every such slot with `AccountNotSigner` (3010) before any state is read.
 
 use anchor_lang::error::ErrorCode as AnchorError;
-use credence_consent::state::AccessOutcome;
+use credence_consent::{
+    state::{AccessOutcome, CredentialRef},
+    ApproveRequestArgs, CreateListingArgs, CreateRequestArgs, UpdateListingArgs,
+};
 use credence_registry::{constants::REASON_FRAUD, AddDelegateArgs, UpdateIssuerArgs};
 use credence_sdk::ix::{
     consent as cix,
@@ -12,6 +15,7 @@ use credence_sdk::ix::{
 use credence_tests::{issuer_args, schema_args, WEEK};
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
+use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 
 use super::common::{refuse, world, World};
@@ -335,5 +339,113 @@ async fn consent_refuses_every_unsigned_subject_or_grantee_slot() {
             signers: vec![],
         },
     ];
+    run(&mut w, cases).await;
+}
+
+#[tokio::test]
+async fn pool_and_fee_instructions_refuse_every_unsigned_slot() {
+    let mut w = world().await;
+    let subject = w.s.subject.pubkey();
+    let recruiter = w.s.recruiter.pubkey();
+    let authority = w.s.issuer_authority.pubkey();
+    let credential = vec![CredentialRef::Account {
+        address: w.s.credential,
+    }];
+    let request = credence_sdk::pda::request(&subject, &recruiter, 1).0;
+    let (mint, treasury) = (Pubkey::new_unique(), Pubkey::new_unique());
+    let cases = vec![
+        Case {
+            name: "set_schema_fee",
+            ix: rix::set_schema_fee(&authority, &w.s.issuer, &w.s.schema, &mint, &treasury, 1),
+            unsigned_slot: 0,
+            signers: vec![],
+        },
+        Case {
+            name: "clear_schema_fee",
+            ix: rix::clear_schema_fee(&authority, &w.s.issuer, &w.s.schema),
+            unsigned_slot: 0,
+            signers: vec![],
+        },
+        Case {
+            name: "create_listing",
+            ix: cix::create_listing(
+                &subject,
+                CreateListingArgs {
+                    occupation: *b"2221\0\0\0\0",
+                    region: *b"GB\0\0\0\0\0\0",
+                    available_from: 0,
+                    credentials: credential.clone(),
+                },
+            ),
+            unsigned_slot: 0,
+            signers: vec![],
+        },
+        Case {
+            name: "update_listing",
+            ix: cix::update_listing(
+                &subject,
+                UpdateListingArgs {
+                    occupation: None,
+                    region: None,
+                    available_from: Some(1),
+                    credentials: None,
+                },
+            ),
+            unsigned_slot: 0,
+            signers: vec![],
+        },
+        Case {
+            name: "close_listing",
+            ix: cix::close_listing(&subject),
+            unsigned_slot: 0,
+            signers: vec![],
+        },
+        Case {
+            name: "create_request",
+            ix: cix::create_request(
+                &recruiter,
+                CreateRequestArgs {
+                    request_id: 1,
+                    subject,
+                    credentials: credential.clone(),
+                    schemas: vec![],
+                    purpose: "Unsigned".into(),
+                    duration_secs: WEEK,
+                    max_uses: 0,
+                    recipient_key: [0; 32],
+                },
+            ),
+            unsigned_slot: 0,
+            signers: vec![],
+        },
+        Case {
+            name: "approve_request",
+            ix: cix::approve_request(
+                &subject,
+                &recruiter,
+                &request,
+                ApproveRequestArgs {
+                    grant_id: 9,
+                    credentials: credential,
+                    sealed_key: vec![],
+                },
+            ),
+            unsigned_slot: 0,
+            signers: vec![],
+        },
+        Case {
+            name: "decline_request",
+            ix: cix::decline_request(&subject, &recruiter, &request),
+            unsigned_slot: 0,
+            signers: vec![],
+        },
+        Case {
+            name: "withdraw_request",
+            ix: cix::withdraw_request(&recruiter, &request),
+            unsigned_slot: 0,
+            signers: vec![],
+        },
+    ];
+    assert_eq!(cases.len(), 9, "every pool and fee instruction");
     run(&mut w, cases).await;
 }

@@ -203,3 +203,80 @@ async fn consent_refuses_an_account_of_another_type() {
         refuse(&mut w.s.chain, &[ix], &[&subject], expected, &[new_grant]).await;
     }
 }
+
+/// The pool's accounts share the consent program and its framing with grants: each is refused
+/// where another is expected, and a credential's schema cannot be stood in for by another
+/// registry account when a fee is at stake.
+#[tokio::test]
+async fn pool_accounts_refuse_to_stand_in_for_each_other() {
+    let mut w = world().await;
+    let subject = w.s.subject.insecure_clone();
+    let recruiter = w.s.recruiter.insecure_clone();
+    let listing_args = credence_consent::CreateListingArgs {
+        occupation: *b"2221\0\0\0\0",
+        region: *b"GB\0\0\0\0\0\0",
+        available_from: 0,
+        credentials: vec![CredentialRef::Account {
+            address: w.s.credential,
+        }],
+    };
+    let ix = cix::create_listing(&subject.pubkey(), listing_args);
+    w.s.chain.send_ok(&[ix], &[&subject]).await;
+    let listing = pda::listing(&subject.pubkey()).0;
+
+    // A listing as the grant of record_access.
+    let ix = cix::record_access(
+        &recruiter.pubkey(),
+        &listing,
+        1,
+        credence_consent::state::AccessOutcome::Verified,
+        &[],
+    );
+    refuse(
+        &mut w.s.chain,
+        &[ix],
+        &[&recruiter],
+        AnchorError::AccountDiscriminatorMismatch,
+        &[],
+    )
+    .await;
+    // A grant as the request of decline_request and withdraw_request.
+    let ix = cix::decline_request(&subject.pubkey(), &recruiter.pubkey(), &w.s.grant);
+    refuse(
+        &mut w.s.chain,
+        &[ix],
+        &[&subject],
+        AnchorError::AccountDiscriminatorMismatch,
+        &[],
+    )
+    .await;
+    let ix = cix::withdraw_request(&recruiter.pubkey(), &w.s.grant);
+    refuse(
+        &mut w.s.chain,
+        &[ix],
+        &[&recruiter],
+        AnchorError::AccountDiscriminatorMismatch,
+        &[],
+    )
+    .await;
+    // The issuer account in the schema's place of record_access: the credential names its own
+    // schema, so any other account is refused before a fee could be dodged.
+    let grant = w.s.grant;
+    let mut accessed = w.s.accessed(&grant, 1).await;
+    accessed[0].schema = w.s.issuer;
+    let ix = cix::record_access(
+        &recruiter.pubkey(),
+        &grant,
+        1,
+        credence_consent::state::AccessOutcome::Verified,
+        &accessed,
+    );
+    refuse(
+        &mut w.s.chain,
+        &[ix],
+        &[&recruiter],
+        ConsentError::SchemaMismatch,
+        &[],
+    )
+    .await;
+}

@@ -464,3 +464,73 @@ async fn fees_of_two_credentials_are_summed_and_each_paid() {
     assert_eq!(token_balance(&mut s.chain, &f.treasury).await, 2 * FEE);
     assert_eq!(token_balance(&mut s.chain, &f.payer).await, 8 * FEE);
 }
+
+#[tokio::test]
+async fn fees_in_two_mints_or_overflowing_are_refused() {
+    let mut s = Scenario::build(Stage::Credential).await;
+    let authority = s.issuer_authority.insecure_clone();
+    let a = authority.pubkey();
+    // A second schema and a credential under it, both covered by one grant.
+    let ix = rix::create_schema(&a, &s.issuer, credence_tests::schema_args("second", 1));
+    s.chain.send_ok(&[ix], &[&authority]).await;
+    let second_schema = credence_sdk::pda::schema(&s.issuer, "second", 1).0;
+    let args = s.credential_args([2; 32]);
+    let ix = rix::issue_credential(&s.authority_signer(), &a, &second_schema, args);
+    s.chain.send_ok(&[ix], &[&authority]).await;
+    let second = credence_sdk::pda::credential(&s.issuer, &s.subject.pubkey(), &[2; 32]).0;
+    let args = s.grant_args(s.grant_id, vec![s.credential, second]).await;
+    let subject = s.subject.insecure_clone();
+    s.chain
+        .send_ok(&[cix::create_grant(&subject.pubkey(), args)], &[&subject])
+        .await;
+    let f = s.with_fee(10 * FEE).await;
+    let other = FeeToken::create(&mut s.chain).await;
+    let other_treasury = other.fund(&mut s.chain, &a, 0).await;
+    let (issuer, first_schema) = (s.issuer, s.schema);
+    let set = |schema: &Pubkey, mint: &Pubkey, treasury: &Pubkey, amount| {
+        rix::set_schema_fee(&a, &issuer, schema, mint, treasury, amount)
+    };
+    let ix = set(&second_schema, &other.mint, &other_treasury, FEE);
+    s.chain.send_ok(&[ix], &[&authority]).await;
+    let grant = s.grant;
+    let recruiter = s.recruiter.insecure_clone();
+    let payment = Some(FeePayment {
+        payer: f.payer,
+        mint: f.token.mint,
+        max_fee: u64::MAX,
+    });
+    let accessed = s.accessed(&grant, 0b11).await;
+    let ix = cix::record_paid_access(
+        &recruiter.pubkey(),
+        &grant,
+        0b11,
+        AccessOutcome::Verified,
+        &accessed,
+        payment,
+    );
+    assert_error(
+        &s.chain.send(&[ix], &[&recruiter]).await,
+        ConsentError::MixedFeeMints,
+    );
+    // Both in the first mint, each near u64::MAX: the sum overflows and is refused.
+    let ixs = [
+        set(&first_schema, &f.token.mint, &f.treasury, u64::MAX - 1),
+        set(&second_schema, &f.token.mint, &f.treasury, u64::MAX - 1),
+    ];
+    s.chain.send_ok(&ixs, &[&authority]).await;
+    let accessed = s.accessed(&grant, 0b11).await;
+    let ix = cix::record_paid_access(
+        &recruiter.pubkey(),
+        &grant,
+        0b11,
+        AccessOutcome::Verified,
+        &accessed,
+        payment,
+    );
+    assert_error(
+        &s.chain.send(&[ix], &[&recruiter]).await,
+        ConsentError::Overflow,
+    );
+    assert_eq!(token_balance(&mut s.chain, &f.payer).await, 10 * FEE);
+    assert_eq!(token_balance(&mut s.chain, &f.treasury).await, 0);
+}
