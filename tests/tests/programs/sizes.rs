@@ -55,3 +55,97 @@ fn account_sizes_are_pinned() {
         "the fee fits the space the first layout reserved"
     );
 }
+
+/// How many credentials fit the 1,232-byte transaction for each pool and fee instruction whose
+/// size grows with its credential list (the programs allow 16). Pinned so a layout change that
+/// shrinks them is noticed.
+#[test]
+fn credentials_per_transaction_for_the_pool_and_fees_are_pinned() {
+    use credence_consent::{
+        state::CredentialRef, ApproveRequestArgs, CreateListingArgs, CreateRequestArgs,
+    };
+    use credence_sdk::{
+        ix::consent::{record_paid_access, Accessed, FeePayment},
+        transport::{transaction_size, MAX_TRANSACTION_SIZE},
+    };
+    use solana_pubkey::Pubkey;
+    let payer = Pubkey::new_unique();
+    let refs = |n: usize| -> Vec<CredentialRef> {
+        (0..n)
+            .map(|_| CredentialRef::Account {
+                address: Pubkey::new_unique(),
+            })
+            .collect()
+    };
+    let most = |build: &dyn Fn(usize) -> solana_instruction::Instruction| {
+        (1..=16)
+            .take_while(|n| transaction_size(&[build(*n)], &payer) <= MAX_TRANSACTION_SIZE)
+            .last()
+            .unwrap_or(0)
+    };
+    let listing = most(&|n| {
+        credence_sdk::ix::consent::create_listing(
+            &payer,
+            CreateListingArgs {
+                occupation: *b"2221\0\0\0\0",
+                region: *b"GB-ENG\0\0",
+                available_from: 0,
+                credentials: refs(n),
+            },
+        )
+    });
+    let request = most(&|n| {
+        credence_sdk::ix::consent::create_request(
+            &payer,
+            CreateRequestArgs {
+                request_id: 1,
+                subject: Pubkey::new_unique(),
+                credentials: refs(n),
+                schemas: vec![],
+                purpose: "Recruitment: ICU nurse, St Mary's Hospital".into(),
+                duration_secs: 604_800,
+                max_uses: 0,
+                recipient_key: [0; 32],
+            },
+        )
+    });
+    let approve = most(&|n| {
+        credence_sdk::ix::consent::approve_request(
+            &payer,
+            &Pubkey::new_unique(),
+            &Pubkey::new_unique(),
+            ApproveRequestArgs {
+                grant_id: 1,
+                credentials: refs(n),
+                sealed_key: vec![0; 80],
+            },
+        )
+    });
+    let paid = most(&|n| {
+        let accessed: Vec<Accessed> = (0..n)
+            .map(|_| Accessed {
+                credential: Pubkey::new_unique(),
+                schema: Pubkey::new_unique(),
+                treasury: Some(Pubkey::new_unique()),
+            })
+            .collect();
+        record_paid_access(
+            &payer,
+            &Pubkey::new_unique(),
+            u16::MAX,
+            AccessOutcome::Verified,
+            &accessed,
+            Some(FeePayment {
+                payer: Pubkey::new_unique(),
+                mint: Pubkey::new_unique(),
+                max_fee: 1,
+            }),
+        )
+    });
+    println!("listing {listing}, request {request}, approval {approve}, paid access {paid}");
+    assert_eq!(
+        (listing, request, approve, paid),
+        (14, 12, 12, 9),
+        "credentials per 1,232-byte transaction: listing, request, approval (80-byte sealed key), paid access (distinct schemas and treasuries)"
+    );
+}
