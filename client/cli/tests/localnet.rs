@@ -358,8 +358,8 @@ fn write_keypair(dir: &std::path::Path, name: &str) -> (Keypair, String) {
     (keypair, path.display().to_string())
 }
 
-#[test]
-fn cli_demo_completes_against_localnet() {
+#[tokio::test(flavor = "multi_thread")]
+async fn cli_demo_completes_against_localnet() {
     let home = tempfile::tempdir().unwrap();
     let out = credence(
         &["demo", "--url", rpc_url(), "--output", "json"],
@@ -378,6 +378,39 @@ fn cli_demo_completes_against_localnet() {
     assert!(!steps[5]["data"]["matches"].as_array().unwrap().is_empty());
     assert_eq!(steps[10]["data"]["treasury_after"], 12_500_000);
     assert_eq!(steps[10]["data"]["recruiter_after"], 87_500_000);
+    // The nurse's listing stays on the validator after the demo: none of the demo's personal
+    // strings (her name, her licence number, her documents' words) is in it, and the request
+    // was closed by her approval.
+    let transport = Transport::rpc(rpc_url());
+    let address = |step: usize, key: &str| -> solana_pubkey::Pubkey {
+        steps[step]["data"][key].as_str().unwrap().parse().unwrap()
+    };
+    let listing = transport
+        .account(&address(4, "listing"))
+        .await
+        .unwrap()
+        .expect("the listing is on the validator");
+    for needle in [
+        "Amina",
+        "Okafor",
+        "19K0042N",
+        "Lagos",
+        "BSc Nursing",
+        "Registered Nurse",
+    ] {
+        assert!(
+            !listing
+                .data
+                .windows(needle.len())
+                .any(|w| w == needle.as_bytes()),
+            "the listing holds {needle:?}"
+        );
+    }
+    assert!(transport
+        .account(&address(6, "request"))
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[test]

@@ -364,6 +364,9 @@ async fn pool_accounts_hold_nothing_personal() {
         b"Registered Nurse",
         b"BSc Nursing",
         b"PIN",
+        // The CLI demo's own strings, too.
+        b"Amina Okafor",
+        b"19K0042N",
     ];
     for address in [listing, request] {
         let data = w.transport.account(&address).await.unwrap().unwrap().data;
