@@ -272,9 +272,9 @@ pub async fn paid_verification(world: &World) -> Result<Value> {
         "fee_base_units": fee,
         "treasury_before": treasury.map(|t| t.1),
         "treasury_after": treasury_after.map(|t| t.1),
-        "round_trips_before_sending": 2,
+        "round_trips_before_sending": 3,
         "milliseconds": ms,
-        "note": "the recruiter's token account exists beforehand (no rent); record_access needs the grant, the credential and its schema (the quote: two getMultipleAccounts) and pays the fee by CPI into SPL Token's transfer_checked inside the same transaction",
+        "note": "the recruiter's token account exists beforehand (no rent); record_access needs the grant (one read), then the credentials and their schemas (the quote: two getMultipleAccounts) and pays the fee by CPI into SPL Token's transfer_checked inside the same transaction",
     }))
 }
 

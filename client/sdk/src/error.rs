@@ -45,6 +45,15 @@ pub enum SdkError {
         /// How long we waited.
         seconds: u64,
     },
+    /// The transaction would not fit one packet; nothing was sent. Both transports refuse it the
+    /// way a cluster would (the embedded runtime alone would accept it).
+    #[error("the transaction takes {bytes} bytes, over Solana's {limit}-byte limit; nothing was sent. Name fewer credentials in one instruction: up to 13 fit a grant, 14 a listing, 12 a request or an approval, 9 a paid access whose credentials have distinct schemas")]
+    TransactionTooLarge {
+        /// Its serialized size.
+        bytes: usize,
+        /// The limit (`PACKET_DATA_SIZE`).
+        limit: usize,
+    },
     /// An account that should exist does not.
     #[error("account {0} not found")]
     AccountNotFound(Pubkey),

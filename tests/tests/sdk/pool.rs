@@ -384,3 +384,41 @@ async fn pool_accounts_hold_nothing_personal() {
         }
     }
 }
+
+/// A listing of 16 credentials is within the program's limit but not a packet's: the SDK refuses
+/// it before sending, on the embedded chain as a cluster would, and says what to do.
+#[tokio::test]
+async fn a_transaction_over_a_packet_is_refused_before_sending() {
+    let w = World::accredited().await;
+    let nurse = w.nurse.pubkey();
+    let mut credentials = Vec::new();
+    for i in 0..16 {
+        credentials.push(address(&w.issue_licence(&nurse, &format!("RN-{i}")).await));
+    }
+    let err = w
+        .candidate()
+        .list(ListingTerms {
+            occupation: "2221".into(),
+            region: "GB".into(),
+            available_from: 0,
+            credentials: credentials.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SdkError::TransactionTooLarge { bytes, limit: 1232 } if bytes > 1232),
+        "{err}"
+    );
+    assert!(err.to_string().contains("nothing was sent"), "{err}");
+    assert!(w.candidate().listing().await.unwrap().is_none());
+    // Fourteen fit.
+    w.candidate()
+        .list(ListingTerms {
+            occupation: "2221".into(),
+            region: "GB".into(),
+            available_from: 0,
+            credentials: credentials[..14].to_vec(),
+        })
+        .await
+        .unwrap();
+}

@@ -99,13 +99,22 @@ impl Transport {
     }
 
     /// Signs `instructions` with `payer` (fee payer) and `signers` on a fresh blockhash, sends
-    /// them, and waits for confirmation. A refusal comes back as a named [`SdkError::Program`].
+    /// them, and waits for confirmation. A refusal comes back as a named [`SdkError::Program`];
+    /// a transaction over 1,232 bytes is refused before sending ([`SdkError::TransactionTooLarge`]).
     pub async fn send(
         &self,
         instructions: &[Instruction],
         payer: &Keypair,
         signers: &[&Keypair],
     ) -> Result<Sent, SdkError> {
+        use solana_signer::Signer;
+        let bytes = transaction_size(instructions, &payer.pubkey());
+        if bytes > MAX_TRANSACTION_SIZE {
+            return Err(SdkError::TransactionTooLarge {
+                bytes,
+                limit: MAX_TRANSACTION_SIZE,
+            });
+        }
         match self {
             #[cfg(feature = "embedded")]
             Self::Embedded(chain) => chain.send(instructions, payer, signers).await,
