@@ -40,6 +40,9 @@ struct History {
     index: BTreeSet<Pubkey>,
 }
 
+/// Account reads the embedded chain keeps in flight at once (see [`EmbeddedChain::accounts`]).
+pub const ACCOUNTS_IN_FLIGHT: usize = 32;
+
 /// The real runtime in-process, with both programs.
 pub struct EmbeddedChain {
     context: tokio::sync::Mutex<ProgramTestContext>,
@@ -154,17 +157,24 @@ impl EmbeddedChain {
         })
     }
 
-    /// Many accounts, in order.
+    /// Many accounts, in order. Banks answers one address per request, so up to
+    /// [`ACCOUNTS_IN_FLIGHT`] requests are kept in flight at once.
     pub async fn accounts(&self, addresses: &[Pubkey]) -> Result<Vec<Option<Account>>, SdkError> {
-        let mut out = Vec::with_capacity(addresses.len());
-        for address in addresses {
-            let account = self
-                .banks
-                .clone()
-                .get_account(*address)
-                .await
-                .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
-            out.push(account);
+        let mut out: Vec<Option<Account>> = vec![None; addresses.len()];
+        let mut tasks = tokio::task::JoinSet::new();
+        let mut next = 0;
+        loop {
+            while tasks.len() < ACCOUNTS_IN_FLIGHT && next < addresses.len() {
+                let (index, address, banks) = (next, addresses[next], self.banks.clone());
+                tasks.spawn(async move { (index, banks.get_account(address).await) });
+                next += 1;
+            }
+            let Some(done) = tasks.join_next().await else {
+                break;
+            };
+            let (index, account) =
+                done.map_err(|e| SdkError::Rpc(format!("embedded chain: a read failed: {e}")))?;
+            out[index] = account.map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
         }
         Ok(out)
     }
