@@ -75,17 +75,26 @@ pub fn check_credentials_with(
 
 /// Decodes a registry `Credential` after checking the account's owner and discriminator.
 pub fn read_credential(info: &AccountInfo) -> Result<Credential> {
-    require_keys_eq!(
-        *info.owner,
-        credence_registry::ID,
-        ConsentError::CredentialNotOwnedByRegistry
-    );
+    read_registry_account(
+        info,
+        ConsentError::CredentialNotOwnedByRegistry,
+        ConsentError::NotACredential,
+    )
+}
+
+/// Decodes a registry account of type `T`: refused with `not_owned` unless the registry program
+/// owns it, and with `wrong_type` unless it carries `T`'s discriminator and decodes.
+pub fn read_registry_account<T: AccountDeserialize + Discriminator>(
+    info: &AccountInfo,
+    not_owned: ConsentError,
+    wrong_type: ConsentError,
+) -> Result<T> {
+    require_keys_eq!(*info.owner, credence_registry::ID, not_owned);
     let data = info.try_borrow_data()?;
-    require!(
-        data.starts_with(Credential::DISCRIMINATOR),
-        ConsentError::NotACredential
-    );
-    Credential::try_deserialize(&mut &data[..]).map_err(|_| error!(ConsentError::NotACredential))
+    if !data.starts_with(T::DISCRIMINATOR) {
+        return Err(error!(wrong_type));
+    }
+    T::try_deserialize(&mut &data[..]).map_err(|_| error!(wrong_type))
 }
 
 /// Checks a purpose: 1 to [`MAX_PURPOSE_LEN`] bytes.

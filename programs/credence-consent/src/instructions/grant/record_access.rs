@@ -1,8 +1,8 @@
-use anchor_lang::{prelude::*, Discriminator};
+use anchor_lang::prelude::*;
 use anchor_spl::token::{transfer_checked, Mint, Token, TokenAccount, TransferChecked};
 use credence_registry::state::{Schema, SchemaFee};
 
-use super::{now, read_credential};
+use super::{now, read_credential, read_registry_account};
 use crate::{
     constants::GRANT_SEED,
     emit_event,
@@ -110,7 +110,11 @@ impl<'info> RecordAccess<'info> {
                 schema_info.key(),
                 ConsentError::SchemaMismatch
             );
-            let schema = read_schema(schema_info)?;
+            let schema: Schema = read_registry_account(
+                schema_info,
+                ConsentError::NotASchema,
+                ConsentError::NotASchema,
+            )?;
             if schema.fee.is_set() {
                 let treasury = next()?;
                 require_keys_eq!(
@@ -212,15 +216,4 @@ impl<'info> RecordAccess<'info> {
         });
         Ok(())
     }
-}
-
-/// Decodes a registry `Schema` after checking the account's owner and discriminator.
-fn read_schema(info: &AccountInfo) -> Result<Schema> {
-    require_keys_eq!(*info.owner, credence_registry::ID, ConsentError::NotASchema);
-    let data = info.try_borrow_data()?;
-    require!(
-        data.starts_with(Schema::DISCRIMINATOR),
-        ConsentError::NotASchema
-    );
-    Schema::try_deserialize(&mut &data[..]).map_err(|_| error!(ConsentError::NotASchema))
 }
