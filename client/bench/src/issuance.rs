@@ -73,6 +73,13 @@ impl Run {
     }
 }
 
+/// The median of `samples` (the upper middle one for an even count; 0 for none).
+pub fn median(samples: &[f64]) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied().unwrap_or(0.0)
+}
+
 /// Rounds `x` to `digits` decimals (for readable JSON).
 pub fn round(x: f64, digits: i32) -> f64 {
     let scale = 10f64.powi(digits);

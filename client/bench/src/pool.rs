@@ -10,7 +10,7 @@ use credence_sdk::{
     ix::consent as cix,
     roles::{code, Candidate, GrantRequest, IssueRequest, PoolQuery, Recruiter, TokenMint},
     verify::SharedCredential,
-    SdkError, Transport,
+    SdkError,
 };
 use serde_json::{json, Value};
 use solana_keypair::Keypair;
@@ -30,12 +30,6 @@ const REGIONS: [&str; 8] = [
 ];
 /// Lamports each synthetic candidate receives: a listing's rent and a margin.
 const CANDIDATE_LAMPORTS: u64 = 10_000_000;
-
-/// Median of `samples` (milliseconds).
-fn median(samples: &mut [f64]) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    samples.get(samples.len() / 2).copied().unwrap_or(0.0)
-}
 
 /// Fills the pool with `listings` candidates (one credential each, spread over 8 occupations,
 /// 8 regions and 90 days), then times searches.
@@ -88,7 +82,7 @@ pub async fn search(
             .collect();
         transport.send(&ixs, &funder, &[]).await?;
     }
-    let now = chain_now(&transport).await?;
+    let now = transport.now().await?;
     let started = Instant::now();
     let mut tasks: JoinSet<Result<(), SdkError>> = JoinSet::new();
     let mut created = 0;
@@ -175,7 +169,7 @@ pub async fn search(
             found = recruiter.search(&query).await?.len();
             samples.push(started.elapsed().as_secs_f64() * 1e3);
         }
-        let ms = median(&mut samples);
+        let ms = issuance::median(&samples);
         crate::say!("  search {label}: {found} of {listings} found, median {ms:.1} ms");
         rows.push(json!({ "query": label, "found": found, "median_milliseconds": ms, "repetitions": repetitions }));
     }
@@ -213,7 +207,7 @@ pub async fn paid_verification(world: &World) -> Result<Value> {
         .issuer_api()
         .set_fee(&world.schema, &token.mint, None, fee)
         .await?;
-    let now = chain_now(transport).await?;
+    let now = transport.now().await?;
     let grant = Candidate::new(transport, &nurse)
         .grant(GrantRequest {
             grant_id: 1,
@@ -276,12 +270,4 @@ pub async fn paid_verification(world: &World) -> Result<Value> {
         "milliseconds": ms,
         "note": "the recruiter's token account exists beforehand (no rent); record_access needs the grant (one read), then the credentials and their schemas (the quote: two getMultipleAccounts) and pays the fee by CPI into SPL Token's transfer_checked inside the same transaction",
     }))
-}
-
-async fn chain_now(transport: &Transport) -> Result<i64> {
-    let clock = transport
-        .account(&credence_sdk::transport::CLOCK_SYSVAR)
-        .await?
-        .context("no Clock sysvar")?;
-    credence_sdk::transport::clock_unix_timestamp(&clock.data).context("unreadable Clock")
 }

@@ -119,7 +119,7 @@ pub async fn build_profile(world: &World) -> Result<Profile> {
         .zip(&requests)
         .map(|(issued, request)| share(world, issued, request))
         .collect::<Result<_>>()?;
-    let now = cluster_now(transport).await?;
+    let now = transport.now().await?;
     let candidate_api = Candidate::new(transport, &candidate);
     let per_grant = grant_capacity(&candidate.pubkey(), &recruiter.pubkey());
     let mut grants = Vec::new();
@@ -158,14 +158,6 @@ fn share(world: &World, issued: &Issued, request: &IssueRequest) -> Result<Share
             document: request.document.clone(),
         }),
     })
-}
-
-async fn cluster_now(transport: &Transport) -> Result<i64> {
-    let clock = transport
-        .account(&CLOCK_SYSVAR)
-        .await?
-        .context("no Clock sysvar")?;
-    clock_unix_timestamp(&clock.data).context("unreadable Clock sysvar")
 }
 
 /// The verification requests for the first `count` credentials of `profile`: one per grant.
@@ -494,9 +486,7 @@ pub struct Listing {
 impl Listing {
     /// The median repetition (ms).
     pub fn median_ms(&self) -> f64 {
-        let mut sorted = self.milliseconds.clone();
-        sorted.sort_by(f64::total_cmp);
-        sorted[sorted.len() / 2]
+        crate::issuance::median(&self.milliseconds)
     }
 
     /// The listing as JSON.

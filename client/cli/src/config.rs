@@ -47,6 +47,18 @@ pub fn parse_pubkey(what: &str, text: &str) -> anyhow::Result<Pubkey> {
     })
 }
 
+/// Parses every value of a repeated public key argument, naming the flag in any error.
+pub fn parse_pubkeys(what: &str, texts: &[String]) -> anyhow::Result<Vec<Pubkey>> {
+    texts.iter().map(|text| parse_pubkey(what, text)).collect()
+}
+
+/// Now, in unix seconds, by this machine's clock.
+pub fn unix_now() -> anyhow::Result<i64> {
+    Ok(std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs() as i64)
+}
+
 /// Parses a date argument: `YYYY-MM-DD` (midnight UTC) or unix seconds.
 pub fn parse_date(what: &str, text: &str) -> anyhow::Result<i64> {
     let text = text.trim();

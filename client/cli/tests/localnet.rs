@@ -349,13 +349,19 @@ fn json(out: &Output) -> Value {
 
 fn write_keypair(dir: &std::path::Path, name: &str) -> (Keypair, String) {
     let keypair = Keypair::new();
+    let path = keypair_file(dir, name, &keypair);
+    (keypair, path)
+}
+
+/// Writes `keypair` to `dir/name.json` as solana-keygen does; returns the path.
+fn keypair_file(dir: &std::path::Path, name: &str, keypair: &Keypair) -> String {
     let path = dir.join(format!("{name}.json"));
     std::fs::write(
         &path,
         serde_json::to_string(&keypair.to_bytes().to_vec()).unwrap(),
     )
     .unwrap();
-    (keypair, path.display().to_string())
+    path.display().to_string()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -718,15 +724,7 @@ async fn cli_pool_request_and_fee_against_localnet() {
     token.mint_to(&hospital.pubkey(), 50_000_000).await.unwrap();
 
     let dir = tempfile::tempdir().unwrap();
-    let key_file = |name: &str, keypair: &Keypair| {
-        let path = dir.path().join(format!("{name}.json"));
-        std::fs::write(
-            &path,
-            serde_json::to_string(&keypair.to_bytes().to_vec()).unwrap(),
-        )
-        .unwrap();
-        path.display().to_string()
-    };
+    let key_file = |name: &str, keypair: &Keypair| keypair_file(dir.path(), name, keypair);
     let (nurse_file, hospital_file, council_file) = (
         key_file("nurse", &nurse),
         key_file("hospital", &hospital),

@@ -8,7 +8,7 @@ use credence_consent::{
         GRANT_GRANTEE_OFFSET, GRANT_SUBJECT_OFFSET, LISTING_OCCUPATION_OFFSET,
         LISTING_REGION_OFFSET, REQUEST_REQUESTER_OFFSET, REQUEST_SUBJECT_OFFSET,
     },
-    state::{AccessRequest, Grant, Listing},
+    state::{AccessRequest, CredentialRef, Grant, Listing},
 };
 use credence_registry::{
     constants::{CREDENTIAL_ISSUER_OFFSET, CREDENTIAL_SUBJECT_OFFSET, ISSUER_REGISTRY_OFFSET},
@@ -21,6 +21,23 @@ use crate::{
     error::SdkError,
     transport::{Memcmp, Transport},
 };
+
+/// A credential reference as text: the credential's address, or `cohort#index` for a leaf of a
+/// cohort.
+pub fn reference_text(reference: &CredentialRef) -> String {
+    match reference {
+        CredentialRef::Account { address } => address.to_string(),
+        CredentialRef::CohortLeaf { cohort, index } => format!("{cohort}#{index}"),
+    }
+}
+
+/// References to credential accounts, in order.
+pub fn account_refs(addresses: &[Pubkey]) -> Vec<CredentialRef> {
+    addresses
+        .iter()
+        .map(|&address| CredentialRef::Account { address })
+        .collect()
+}
 
 /// Decodes `account` as `T`, checking its owner program and discriminator.
 pub fn decode<T: AccountDeserialize + Owner>(

@@ -22,7 +22,7 @@ use solana_signer::Signer;
 mod fees;
 mod pool;
 
-pub use fees::{format_amount, parse_amount, token_balance, FeeQuote, TokenMint};
+pub use fees::{format_amount, parse_amount, token_balance, FeeQuote, PreparedAccess, TokenMint};
 pub use pool::{code, code_text, ListingTerms, PoolMatch, PoolQuery, RequestTerms};
 
 /// Maps "the account already exists" (an earlier, perhaps unconfirmed, run created it) to
@@ -491,11 +491,7 @@ impl<'a> Candidate<'a> {
         let args = CreateGrantArgs {
             grant_id: request.grant_id,
             grantee: request.grantee,
-            credentials: request
-                .credentials
-                .iter()
-                .map(|&address| CredentialRef::Account { address })
-                .collect(),
+            credentials: accounts::account_refs(&request.credentials),
             purpose: request.purpose,
             expires_at: request.expires_at,
             max_uses: request.max_uses,
@@ -670,13 +666,7 @@ fn entry(
     AccessEntry {
         grant: grant.to_string(),
         grantee: grantee.to_string(),
-        credentials: credentials
-            .iter()
-            .map(|r| match r {
-                CredentialRef::Account { address } => address.to_string(),
-                CredentialRef::CohortLeaf { cohort, index } => format!("{cohort}#{index}"),
-            })
-            .collect(),
+        credentials: credentials.iter().map(accounts::reference_text).collect(),
         outcome: match outcome {
             AccessOutcome::Verified => "verified".into(),
             AccessOutcome::Failed => "failed".into(),
@@ -725,10 +715,7 @@ impl<'a> Recruiter<'a> {
             .as_ref()
             .ok_or(SdkError::AccountNotFound(*grant))?;
         let grant_account: Grant = accounts::decode(grant, account)?;
-        let now = fetched[1]
-            .as_ref()
-            .and_then(|clock| crate::transport::clock_unix_timestamp(&clock.data))
-            .ok_or_else(|| SdkError::Rpc("the cluster returned no Clock sysvar".into()))?;
+        let now = crate::transport::clock_now(fetched[1].as_ref())?;
         if grant_account.grantee != self.pubkey() {
             return Err(SdkError::Invalid(format!(
                 "grant {grant} is not to {}",

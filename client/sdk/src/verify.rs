@@ -21,7 +21,7 @@ use crate::{
     accounts::{decode, fetch},
     commitment::{matches, Salt},
     error::SdkError,
-    transport::{clock_unix_timestamp, Transport, CLOCK_SYSVAR},
+    transport::{clock_now, Transport, CLOCK_SYSVAR},
 };
 
 /// A document and its salt, shared by the candidate so the verifier can open the commitment.
@@ -198,19 +198,12 @@ pub fn addresses(request: &VerifyRequest) -> Vec<Pubkey> {
 /// from distinct issuers, or 97 from one issuer, schema and registry).
 pub async fn verify(transport: &Transport, request: &VerifyRequest) -> Result<Report, SdkError> {
     let keys = addresses(request);
-    let accounts = transport.accounts(&keys).await?;
+    let mut fetched: HashMap<Pubkey, Account> = HashMap::new();
+    transport.accounts_into(&keys, &mut fetched).await?;
     let round_trips = keys
         .len()
         .div_ceil(crate::transport::rpc::MAX_MULTIPLE_ACCOUNTS) as u32;
-    let fetched: HashMap<Pubkey, Account> = keys
-        .into_iter()
-        .zip(accounts)
-        .filter_map(|(k, a)| a.map(|a| (k, a)))
-        .collect();
-    let now = fetched
-        .get(&CLOCK_SYSVAR)
-        .and_then(|a| clock_unix_timestamp(&a.data))
-        .ok_or_else(|| SdkError::Rpc("the cluster returned no Clock sysvar".into()))?;
+    let now = clock_now(fetched.get(&CLOCK_SYSVAR))?;
     let mut report = evaluate(request, &fetched, now);
     report.round_trips = round_trips;
     Ok(report)

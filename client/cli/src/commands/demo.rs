@@ -210,7 +210,7 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
 
     // 4. The nurse lists herself in the talent pool: codes and credentials, nothing personal.
     let candidate = Candidate::new(&transport, &nurse);
-    let now = chain_now(&transport).await?;
+    let now = transport.now().await?;
     let degree_address = degree.credential.parse()?;
     let licence_address = licence.credential.parse()?;
     let listing = candidate
@@ -438,13 +438,4 @@ async fn fund(
         }
     }
     Ok(())
-}
-
-async fn chain_now(transport: &Transport) -> anyhow::Result<i64> {
-    let clock = transport
-        .account(&credence_sdk::transport::CLOCK_SYSVAR)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the cluster has no Clock sysvar"))?;
-    credence_sdk::transport::clock_unix_timestamp(&clock.data)
-        .ok_or_else(|| anyhow::anyhow!("unreadable Clock sysvar"))
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, Context};
 use clap::Subcommand;
-use credence_consent::state::{CredentialRef, Grant};
+use credence_consent::state::Grant;
 use credence_sdk::{
     accounts, pda,
     roles::{Candidate, GrantRequest},
@@ -14,7 +14,7 @@ use serde_json::json;
 use solana_signer::Signer;
 
 use crate::{
-    config::{parse_pubkey, Config},
+    config::{parse_pubkey, parse_pubkeys, unix_now, Config},
     output::Output,
 };
 
@@ -103,10 +103,7 @@ pub async fn run(config: &Config, command: GrantCommand) -> anyhow::Result<Outpu
             sealed_out,
         } => {
             let grantee = parse_pubkey("--grantee", &grantee)?;
-            let credentials = credentials
-                .iter()
-                .map(|c| parse_pubkey("--credential", c))
-                .collect::<anyhow::Result<Vec<_>>>()?;
+            let credentials = parse_pubkeys("--credential", &credentials)?;
             let address = pda::grant(&keypair.pubkey(), &grantee, grant_id).0;
             if transport.account(&address).await?.is_some() {
                 return Ok(Output::new(
@@ -115,10 +112,7 @@ pub async fn run(config: &Config, command: GrantCommand) -> anyhow::Result<Outpu
                 ));
             }
             let document_key = seal_to_file(seal_document.as_deref(), sealed_out.as_deref())?;
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)?
-                .as_secs() as i64;
-            let expires_at = now
+            let expires_at = unix_now()?
                 + days
                     .checked_mul(86_400)
                     .ok_or_else(|| anyhow!("--days is too large"))?;
@@ -210,10 +204,7 @@ pub fn grant_json(address: &solana_pubkey::Pubkey, g: &Grant) -> serde_json::Val
     json!({
         "grant": address.to_string(), "subject": g.subject.to_string(), "grantee": g.grantee.to_string(),
         "purpose": g.purpose, "expires_at": g.expires_at, "revoked_at": g.revoked_at, "uses": g.uses, "max_uses": g.max_uses,
-        "credentials": g.credentials.iter().map(|r| match r {
-            CredentialRef::Account { address } => address.to_string(),
-            CredentialRef::CohortLeaf { cohort, index } => format!("{cohort}#{index}"),
-        }).collect::<Vec<_>>(),
+        "credentials": g.credentials.iter().map(accounts::reference_text).collect::<Vec<_>>(),
     })
 }
 

@@ -11,7 +11,7 @@ use serde_json::json;
 use solana_signer::Signer;
 
 use crate::{
-    config::{parse_date, parse_pubkey, Config},
+    config::{parse_date, parse_pubkeys, unix_now, Config},
     output::Output,
 };
 
@@ -71,16 +71,6 @@ pub enum PoolCommand {
     },
 }
 
-fn pubkeys(flag: &str, values: &[String]) -> anyhow::Result<Vec<solana_pubkey::Pubkey>> {
-    values.iter().map(|v| parse_pubkey(flag, v)).collect()
-}
-
-fn now() -> anyhow::Result<i64> {
-    Ok(std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs() as i64)
-}
-
 /// A pool match as one line.
 pub fn match_text(m: &PoolMatch) -> String {
     let status = if m.verified {
@@ -114,9 +104,9 @@ pub async fn run(config: &Config, command: PoolCommand) -> anyhow::Result<Output
         } => {
             let available_from = match available_from {
                 Some(text) => parse_date("--available-from", &text)?,
-                None => now()?,
+                None => unix_now()?,
             };
-            let credentials = pubkeys("--credential", &credentials)?;
+            let credentials = parse_pubkeys("--credential", &credentials)?;
             let candidate = Candidate::new(&transport, &keypair);
             if let Some(existing) = candidate.listing().await? {
                 return Ok(Output::new(
@@ -153,7 +143,7 @@ pub async fn run(config: &Config, command: PoolCommand) -> anyhow::Result<Output
             let credentials = if credentials.is_empty() {
                 None
             } else {
-                Some(pubkeys("--credential", &credentials)?)
+                Some(parse_pubkeys("--credential", &credentials)?)
             };
             if occupation.is_none()
                 && region.is_none()
@@ -201,7 +191,7 @@ pub async fn run(config: &Config, command: PoolCommand) -> anyhow::Result<Output
                     .map(|t| parse_date("--available-by", &t))
                     .transpose()?,
                 verified_only: verified,
-                trusted_registries: pubkeys("--trust", &trusted)?,
+                trusted_registries: parse_pubkeys("--trust", &trusted)?,
             };
             let started = std::time::Instant::now();
             let found = Recruiter::new(&transport, &keypair).search(&query).await?;

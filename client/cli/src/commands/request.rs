@@ -4,13 +4,16 @@ use std::path::PathBuf;
 
 use anyhow::anyhow;
 use clap::Subcommand;
-use credence_consent::state::{AccessRequest, CredentialRef};
-use credence_sdk::roles::{Candidate, Recruiter, RequestTerms};
+use credence_consent::state::AccessRequest;
+use credence_sdk::{
+    accounts::reference_text,
+    roles::{Candidate, Recruiter, RequestTerms},
+};
 use serde_json::json;
 use solana_pubkey::Pubkey;
 
 use crate::{
-    config::{parse_pubkey, Config},
+    config::{parse_pubkey, parse_pubkeys, Config},
     output::Output,
 };
 
@@ -80,14 +83,7 @@ pub enum RequestCommand {
 }
 
 fn request_text(address: &Pubkey, r: &AccessRequest) -> String {
-    let credentials: Vec<String> = r
-        .credentials
-        .iter()
-        .map(|c| match c {
-            CredentialRef::Account { address } => address.to_string(),
-            CredentialRef::CohortLeaf { cohort, index } => format!("{cohort}#{index}"),
-        })
-        .collect();
+    let credentials: Vec<String> = r.credentials.iter().map(reference_text).collect();
     format!(
         "{address}: {} asks {} for [{}]{} for {} day(s): \"{}\"",
         r.requester,
@@ -125,14 +121,8 @@ pub async fn run(config: &Config, command: RequestCommand) -> anyhow::Result<Out
             request_id,
         } => {
             let subject = parse_pubkey("--subject", &subject)?;
-            let credentials = credentials
-                .iter()
-                .map(|c| parse_pubkey("--credential", c))
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            let schemas = schemas
-                .iter()
-                .map(|c| parse_pubkey("--schema", c))
-                .collect::<anyhow::Result<Vec<_>>>()?;
+            let credentials = parse_pubkeys("--credential", &credentials)?;
+            let schemas = parse_pubkeys("--schema", &schemas)?;
             if credentials.is_empty() && schemas.is_empty() {
                 return Err(anyhow!("ask for something: give --credential or --schema"));
             }
@@ -177,7 +167,7 @@ pub async fn run(config: &Config, command: RequestCommand) -> anyhow::Result<Out
                     json!({ "request": a.to_string(), "requester": r.requester.to_string(),
                             "subject": r.subject.to_string(), "purpose": r.purpose,
                             "duration_secs": r.duration_secs, "max_uses": r.max_uses,
-                            "credentials": r.credentials.iter().map(|c| format!("{c:?}")).collect::<Vec<_>>(),
+                            "credentials": r.credentials.iter().map(reference_text).collect::<Vec<_>>(),
                             "schemas": r.schemas.iter().map(|s| s.to_string()).collect::<Vec<_>>() })
                 })
                 .collect();
@@ -194,12 +184,7 @@ pub async fn run(config: &Config, command: RequestCommand) -> anyhow::Result<Out
             let credentials = if credentials.is_empty() {
                 None
             } else {
-                Some(
-                    credentials
-                        .iter()
-                        .map(|c| parse_pubkey("--credential", c))
-                        .collect::<anyhow::Result<Vec<_>>>()?,
-                )
+                Some(parse_pubkeys("--credential", &credentials)?)
             };
             let document_key =
                 super::grant::seal_to_file(seal_document.as_deref(), sealed_out.as_deref())?;

@@ -13,7 +13,7 @@ use serde_json::json;
 use solana_signer::Signer;
 
 use crate::{
-    config::{parse_pubkey, Config},
+    config::{parse_pubkey, parse_pubkeys, Config},
     output::Output,
 };
 
@@ -45,11 +45,7 @@ pub struct VerifyArgs {
 pub async fn run(config: &Config, args: VerifyArgs) -> anyhow::Result<Output> {
     let subject = parse_pubkey("--subject", &args.subject)?;
     let grant = parse_pubkey("--grant", &args.grant)?;
-    let trusted = args
-        .trusted
-        .iter()
-        .map(|t| parse_pubkey("--trust", t))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let trusted = parse_pubkeys("--trust", &args.trusted)?;
     let mut documents = Vec::new();
     for spec in &args.documents {
         let (credential, rest) = spec
@@ -85,18 +81,15 @@ pub async fn run(config: &Config, args: VerifyArgs) -> anyhow::Result<Output> {
     let mut text = report_text(&report);
     let mut recorded = None;
     if args.record {
-        let max_fee = match &args.max_fee {
-            None => None,
-            Some(text) => {
-                let grant_account: credence_consent::state::Grant =
-                    credence_sdk::accounts::fetch(&transport, &grant).await?;
-                let quote = recruiter.quote(&grant_account, u16::MAX).await?;
-                Some(credence_sdk::roles::parse_amount(text, quote.decimals)?)
-            }
-        };
-        let sent = recruiter
-            .record_access_within(&grant, &report, max_fee)
-            .await?;
+        // One set of reads serves the fee quote (and the mint's decimals for --max-fee) and
+        // the instruction.
+        let prepared = recruiter.prepare_access(&grant, &report).await?;
+        let max_fee = args
+            .max_fee
+            .as_deref()
+            .map(|text| credence_sdk::roles::parse_amount(text, prepared.quote.decimals))
+            .transpose()?;
+        let sent = recruiter.send_access(&prepared, max_fee).await?;
         text.push_str(&format!("\naccess recorded: {}", sent.signature));
         recorded = Some(sent.signature);
     }

@@ -38,6 +38,19 @@ pub struct FeeQuote {
     pub accessed: Vec<Accessed>,
 }
 
+/// A `record_access` read and ready to send (see [`Recruiter::prepare_access`]).
+#[derive(Clone, Debug)]
+pub struct PreparedAccess {
+    /// The grant.
+    pub grant: Pubkey,
+    /// Which of the grant's credentials the report names (bit `i`: `grant.credentials[i]`).
+    pub mask: u16,
+    /// The report's outcome.
+    pub outcome: AccessOutcome,
+    /// The fees due now, with the accounts the instruction needs.
+    pub quote: FeeQuote,
+}
+
 /// Shows `amount` base units with `decimals`, for example `2500000` with 6 as `2.500000`.
 pub fn format_amount(amount: u64, decimals: u8) -> String {
     if decimals == 0 {
@@ -231,6 +244,18 @@ impl Recruiter<'_> {
         report: &Report,
         max_fee: Option<u64>,
     ) -> Result<Sent, SdkError> {
+        let prepared = self.prepare_access(grant, report).await?;
+        self.send_access(&prepared, max_fee).await
+    }
+
+    /// Reads what recording `report` under `grant` involves: which of the grant's credentials
+    /// the report names, its outcome, and the fees due now (three reads: the grant, the
+    /// credentials, their schemas). Nothing is sent.
+    pub async fn prepare_access(
+        &self,
+        grant: &Pubkey,
+        report: &Report,
+    ) -> Result<PreparedAccess, SdkError> {
         let grant_account: Grant = fetch(self.transport, grant).await?;
         let mut mask = 0u16;
         for (i, reference) in grant_account.credentials.iter().enumerate() {
@@ -256,6 +281,22 @@ impl Recruiter<'_> {
             AccessOutcome::Failed
         };
         let quote = self.quote(&grant_account, mask).await?;
+        Ok(PreparedAccess {
+            grant: *grant,
+            mask,
+            outcome,
+            quote,
+        })
+    }
+
+    /// Sends a prepared `record_access`, paying at most `max_fee` (`None`: the fees quoted in
+    /// `prepared`).
+    pub async fn send_access(
+        &self,
+        prepared: &PreparedAccess,
+        max_fee: Option<u64>,
+    ) -> Result<Sent, SdkError> {
+        let quote = &prepared.quote;
         let payment = match &quote.mint {
             None => None,
             Some(mint) => {
@@ -273,9 +314,9 @@ impl Recruiter<'_> {
             .send(
                 &[cix::record_paid_access(
                     &self.pubkey(),
-                    grant,
-                    mask,
-                    outcome,
+                    &prepared.grant,
+                    prepared.mask,
+                    prepared.outcome,
                     &quote.accessed,
                     payment,
                 )],

@@ -18,7 +18,7 @@ use crate::{
     ix::consent as cix,
     pda,
     sealing::{self, DocumentKey},
-    transport::{clock_unix_timestamp, Sent, CLOCK_SYSVAR},
+    transport::{clock_now, Sent, CLOCK_SYSVAR},
     verify::{self, CheckKind, CheckStatus, SharedCredential, VerifyRequest},
 };
 
@@ -117,13 +117,6 @@ pub struct RequestTerms {
     pub max_uses: u32,
 }
 
-fn refs(credentials: &[Pubkey]) -> Vec<CredentialRef> {
-    credentials
-        .iter()
-        .map(|&address| CredentialRef::Account { address })
-        .collect()
-}
-
 impl Candidate<'_> {
     /// Puts her listing in the pool; returns its address.
     pub async fn list(&self, terms: ListingTerms) -> Result<Pubkey, SdkError> {
@@ -131,7 +124,7 @@ impl Candidate<'_> {
             occupation: code(&terms.occupation)?,
             region: code(&terms.region)?,
             available_from: terms.available_from,
-            credentials: refs(&terms.credentials),
+            credentials: accounts::account_refs(&terms.credentials),
         };
         self.transport
             .send(
@@ -155,7 +148,7 @@ impl Candidate<'_> {
             occupation: occupation.map(code).transpose()?,
             region: region.map(code).transpose()?,
             available_from,
-            credentials: credentials.as_deref().map(refs),
+            credentials: credentials.as_deref().map(accounts::account_refs),
         };
         self.transport
             .send(
@@ -196,7 +189,7 @@ impl Candidate<'_> {
     ) -> Result<Pubkey, SdkError> {
         let asked: AccessRequest = accounts::fetch(self.transport, request).await?;
         let credentials = match credentials {
-            Some(credentials) => refs(&credentials),
+            Some(credentials) => accounts::account_refs(&credentials),
             None if asked.credentials.is_empty() => {
                 return Err(SdkError::Invalid(
                     "the request names schemas only: choose the credentials to grant".into(),
@@ -286,10 +279,7 @@ impl Recruiter<'_> {
                 credentials: listing
                     .credentials
                     .iter()
-                    .map(|r| match r {
-                        CredentialRef::Account { address } => address.to_string(),
-                        CredentialRef::CohortLeaf { cohort, index } => format!("{cohort}#{index}"),
-                    })
+                    .map(accounts::reference_text)
                     .collect(),
                 verified: verdicts.is_some() && failures.is_empty(),
                 failures,
@@ -314,15 +304,8 @@ impl Recruiter<'_> {
             }
         }
         let mut fetched: HashMap<Pubkey, solana_account::Account> = HashMap::new();
-        for (address, account) in wanted.iter().zip(self.transport.accounts(&wanted).await?) {
-            if let Some(account) = account {
-                fetched.insert(*address, account);
-            }
-        }
-        let now = fetched
-            .get(&CLOCK_SYSVAR)
-            .and_then(|clock| clock_unix_timestamp(&clock.data))
-            .ok_or_else(|| SdkError::Rpc("the cluster returned no Clock sysvar".into()))?;
+        self.transport.accounts_into(&wanted, &mut fetched).await?;
+        let now = clock_now(fetched.get(&CLOCK_SYSVAR))?;
         let mut second: HashSet<Pubkey> = trusted.iter().copied().collect();
         for address in &wanted[1..] {
             if let Some(c) = fetched
@@ -334,11 +317,7 @@ impl Recruiter<'_> {
             }
         }
         let second: Vec<Pubkey> = second.into_iter().collect();
-        for (address, account) in second.iter().zip(self.transport.accounts(&second).await?) {
-            if let Some(account) = account {
-                fetched.insert(*address, account);
-            }
-        }
+        self.transport.accounts_into(&second, &mut fetched).await?;
         // Registries of the issuers, when the recruiter trusts any registry.
         if trusted.is_empty() {
             let registries: Vec<Pubkey> = second
@@ -352,14 +331,9 @@ impl Recruiter<'_> {
                 .collect::<HashSet<_>>()
                 .into_iter()
                 .collect();
-            for (address, account) in registries
-                .iter()
-                .zip(self.transport.accounts(&registries).await?)
-            {
-                if let Some(account) = account {
-                    fetched.insert(*address, account);
-                }
-            }
+            self.transport
+                .accounts_into(&registries, &mut fetched)
+                .await?;
         }
         Ok(listings
             .iter()
@@ -375,7 +349,7 @@ impl Recruiter<'_> {
         let args = CreateRequestArgs {
             request_id: terms.request_id,
             subject: terms.subject,
-            credentials: refs(&terms.credentials),
+            credentials: accounts::account_refs(&terms.credentials),
             schemas: terms.schemas,
             purpose: terms.purpose,
             duration_secs: terms.duration_secs,

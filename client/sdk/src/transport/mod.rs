@@ -182,6 +182,27 @@ impl Transport {
         }
     }
 
+    /// Fetches `addresses` (`getMultipleAccounts`, chunked) and adds each that exists to `into`.
+    pub async fn accounts_into(
+        &self,
+        addresses: &[Pubkey],
+        into: &mut std::collections::HashMap<Pubkey, Account>,
+    ) -> Result<(), SdkError> {
+        let fetched = self.accounts(addresses).await?;
+        into.extend(
+            addresses
+                .iter()
+                .zip(fetched)
+                .filter_map(|(address, account)| account.map(|a| (*address, a))),
+        );
+        Ok(())
+    }
+
+    /// The cluster's unix time, read from its Clock sysvar (one round trip).
+    pub async fn now(&self) -> Result<i64, SdkError> {
+        clock_now(self.account(&CLOCK_SYSVAR).await?.as_ref())
+    }
+
     /// The lamports an account of `size` bytes needs to be rent-exempt.
     pub async fn minimum_balance(&self, size: usize) -> Result<u64, SdkError> {
         match self {
@@ -248,6 +269,14 @@ pub fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
             + ix.data.len();
     }
     size
+}
+
+/// The cluster's unix time from a fetched Clock sysvar account; an error if the cluster returned
+/// none (or an unreadable one).
+pub fn clock_now(clock: Option<&Account>) -> Result<i64, SdkError> {
+    clock
+        .and_then(|clock| clock_unix_timestamp(&clock.data))
+        .ok_or_else(|| SdkError::Rpc("the cluster returned no Clock sysvar".into()))
 }
 
 /// The unix timestamp in a Clock sysvar account's data.
