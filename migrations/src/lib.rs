@@ -7,16 +7,46 @@
 //! The registry admin signs everything here, so the first issuers' authority is the admin's key;
 //! rotate each issuer's authority to the institution's own key afterwards
 //! (`rotate_issuer_authority`).
+//!
+//! Issuer ids are public (they are in the plan), so a front-runner may register one before the
+//! admin does. Each issuer is therefore registered and accredited in one admin-signed transaction,
+//! with `accredit_issuer_checked` naming the admin's key as the authority meant; an id that is
+//! already registered by another key stops the run with [`MigrateError::IssuerIdTaken`] before
+//! anything is accredited.
 
 use anyhow::Context;
-use credence_registry::{state::IssuerStatus, CreateSchemaArgs, RegisterIssuerArgs};
+use credence_registry::{
+    state::{Issuer as IssuerAccount, IssuerStatus},
+    CreateSchemaArgs, RegisterIssuerArgs,
+};
 use credence_sdk::{
-    ix::registry::IssuerDecision,
+    accounts::fetch,
+    ix::registry as rix,
     roles::{Issuer, RegistryAdmin},
     Transport,
 };
 use serde::{Deserialize, Serialize};
 use solana_keypair::Keypair;
+use solana_pubkey::Pubkey;
+use solana_signer::Signer;
+
+/// Why a migration stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    /// The plan's issuer id is registered under another authority (a front-runner, or an
+    /// institution that registered it itself); nothing was accredited.
+    #[error("issuer id `{id}` ({issuer}) is already registered by {authority}, not by the admin {expected}; it was NOT accredited. If that key is the institution's, accredit it with `credence registry accredit --authority {authority}`; otherwise revoke it and choose another id in the plan")]
+    IssuerIdTaken {
+        /// The plan's issuer id.
+        id: String,
+        /// The issuer's address.
+        issuer: Pubkey,
+        /// Who registered it.
+        authority: Pubkey,
+        /// The authority the plan expects (the admin).
+        expected: Pubkey,
+    },
+}
 
 /// What to create.
 #[derive(Clone, Debug, Deserialize)]
@@ -96,34 +126,19 @@ pub async fn apply(
     });
     for issuer_plan in &plan.issuers {
         let issuer = Issuer::new(transport, admin, registry.registry, &issuer_plan.id);
-        let registered = issuer
-            .register(RegisterIssuerArgs {
-                issuer_id: issuer_plan.id.clone(),
-                name: issuer_plan.name.clone(),
-                uri: issuer_plan.uri.clone(),
-                jurisdiction: issuer_plan.jurisdiction.clone(),
-            })
-            .await
-            .with_context(|| format!("registering issuer {}", issuer_plan.id))?;
+        let (registered, accredited) =
+            register_and_accredit(transport, admin, &registry, &issuer.issuer, issuer_plan).await?;
         steps.push(Step {
             kind: "issuer".into(),
             name: issuer_plan.id.clone(),
             address: issuer.issuer.to_string(),
             changed: registered,
         });
-        let status = issuer.account().await?.status;
-        let accredit = status == IssuerStatus::Pending;
-        if accredit {
-            registry
-                .decide(IssuerDecision::Accredit, &issuer.issuer)
-                .await
-                .context("accrediting")?;
-        }
         steps.push(Step {
             kind: "accreditation".into(),
             name: issuer_plan.id.clone(),
             address: issuer.issuer.to_string(),
-            changed: accredit,
+            changed: accredited,
         });
         for schema in &issuer_plan.schemas {
             let default_validity_secs = schema
@@ -151,4 +166,59 @@ pub async fn apply(
         }
     }
     Ok(steps)
+}
+
+/// Registers the plan's issuer and accredits it in one admin-signed transaction, or, if it is
+/// already registered, checks that its authority is the admin's before accrediting it (when
+/// pending). Returns (registered now, accredited now).
+async fn register_and_accredit(
+    transport: &Transport,
+    admin: &Keypair,
+    registry: &RegistryAdmin<'_>,
+    issuer: &Pubkey,
+    plan: &IssuerPlan,
+) -> anyhow::Result<(bool, bool)> {
+    let expected = admin.pubkey();
+    let accredit = rix::accredit_issuer_checked(&expected, &registry.registry, issuer, &expected);
+    if transport.account(issuer).await?.is_none() {
+        let register = rix::register_issuer(
+            &expected,
+            &registry.registry,
+            RegisterIssuerArgs {
+                issuer_id: plan.id.clone(),
+                name: plan.name.clone(),
+                uri: plan.uri.clone(),
+                jurisdiction: plan.jurisdiction.clone(),
+            },
+        );
+        match transport
+            .send(&[register, accredit.clone()], admin, &[])
+            .await
+        {
+            Ok(_) => return Ok((true, true)),
+            // Registered by someone else between our read and our transaction: check it below.
+            Err(err) if err.program_error_name() == Some("AccountAlreadyInUse") => {}
+            Err(err) => return Err(err).with_context(|| format!("registering issuer {}", plan.id)),
+        }
+    }
+    let account: IssuerAccount = fetch(transport, issuer)
+        .await
+        .with_context(|| format!("reading issuer {}", plan.id))?;
+    if account.authority != expected {
+        return Err(MigrateError::IssuerIdTaken {
+            id: plan.id.clone(),
+            issuer: *issuer,
+            authority: account.authority,
+            expected,
+        }
+        .into());
+    }
+    if account.status != IssuerStatus::Pending {
+        return Ok((false, false));
+    }
+    transport
+        .send(&[accredit], admin, &[])
+        .await
+        .with_context(|| format!("accrediting issuer {}", plan.id))?;
+    Ok((false, true))
 }

@@ -255,6 +255,7 @@ pub async fn accessed(chain: &mut TestChain, grant: &Pubkey, mask: u16) -> Vec<A
         out.push(Accessed {
             credential: *address,
             schema: credential.schema,
+            issuer: credential.issuer,
             treasury: schema.filter(|s| s.fee.is_set()).map(|s| s.fee.treasury),
         });
     }

@@ -26,7 +26,7 @@ use anchor_lang::{
 };
 use credence_consent::{
     instruction as consent_ix,
-    state::{AccessOutcome, CredentialRef, Grant},
+    state::{AccessOutcome, AccessRequest, CredentialRef, Grant},
     ApproveRequestArgs, CreateListingArgs, CreateRequestArgs, UpdateGrantArgs, UpdateListingArgs,
 };
 use credence_registry::{
@@ -77,6 +77,7 @@ fn instruction_types() -> Vec<(&'static [u8], Decoder)> {
         registry_ix::SetPaused,
         registry_ix::RegisterIssuer,
         registry_ix::AccreditIssuer,
+        registry_ix::AccreditIssuerChecked,
         registry_ix::SuspendIssuer,
         registry_ix::ReinstateIssuer,
         registry_ix::RevokeIssuer,
@@ -293,6 +294,17 @@ async fn every_instruction_refuses_malformed_data_then_runs_well_formed() {
         chain,
         "accredit_issuer",
         decide(IssuerDecision::Accredit),
+        &[&admin],
+        None,
+    )
+    .await;
+    let second = pda::issuer(&registry, "nmc2").0;
+    let ix = rix::register_issuer(&council.pubkey(), &registry, issuer_args("nmc2"));
+    send_fast_ok(chain, &[ix], &[&council]).await;
+    step(
+        chain,
+        "accredit_issuer_checked",
+        rix::accredit_issuer_checked(&admin.pubkey(), &registry, &second, &council.pubkey()),
         &[&admin],
         None,
     )
@@ -581,10 +593,12 @@ async fn every_instruction_refuses_malformed_data_then_runs_well_formed() {
     )
     .await;
     let request = |id| pda::request(&subject.pubkey(), &recruiter.pubkey(), id).0;
+    let asked: AccessRequest = chain.account(&request(1)).await.expect("the request");
     let approve = ApproveRequestArgs {
         grant_id: 11,
         credentials: vec![CredentialRef::Account { address: first }],
         sealed_key: vec![],
+        terms_hash: asked.terms_hash(),
     };
     step(
         chain,
@@ -617,12 +631,12 @@ async fn every_instruction_refuses_malformed_data_then_runs_well_formed() {
 
     assert_eq!(
         seen.len(),
-        35,
+        36,
         "every instruction of both programs: {:?}",
         seen.keys()
     );
-    assert_eq!(instruction_types().len(), 35);
-    println!("malformed data: {sent} variants over 35 instructions, all refused");
+    assert_eq!(instruction_types().len(), 36);
+    println!("malformed data: {sent} variants over 36 instructions, all refused");
 }
 
 #[tokio::test]

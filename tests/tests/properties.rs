@@ -1217,6 +1217,7 @@ fn instruction(
                         .map(|(_, c)| Accessed {
                             credential: w.credential(*c),
                             schema: w.schemas[*c / 4],
+                            issuer: w.issuers[credential_issuer(*c)],
                             treasury: None,
                         })
                         .collect()

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use credence_sdk::{
     accounts::{self, fetch},
-    commitment::{self, Salt},
+    commitment::{self, IssuerSecret, Salt},
     consent_program::state::Grant,
     error::SdkError,
     ix::registry::{CredentialChange, IssuerDecision},
@@ -27,8 +27,17 @@ use credence_sdk::{
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
+#[path = "sdk/audit.rs"]
+mod audit;
+#[path = "sdk/migrate.rs"]
+mod migrate;
 #[path = "sdk/pool.rs"]
 mod pool;
+#[path = "sdk/privacy.rs"]
+mod privacy;
+
+#[path = "sdk/fees.rs"]
+mod fees;
 
 const REGISTRY_NAME: &str = "uk-health-workforce";
 const UNIVERSITY_ID: &str = "unilag";
@@ -46,6 +55,9 @@ const YEAR: i64 = 365 * DAY;
 /// Checks per credential in a report: covers, exists, registry, issuer, schema, status,
 /// window, document.
 const CHECKS_PER_CREDENTIAL: usize = 8;
+/// The issuers' secrets: the keys of their credential ids and salts.
+static UNIVERSITY_SECRET: IssuerSecret = IssuerSecret::from_bytes([0x11; 32]);
+static COUNCIL_SECRET: IssuerSecret = IssuerSecret::from_bytes([0x22; 32]);
 
 // ---------------------------------------------------------------- the world
 
@@ -120,6 +132,7 @@ impl World {
             self.registry,
             UNIVERSITY_ID,
         )
+        .with_secret(&UNIVERSITY_SECRET)
     }
 
     fn council(&self) -> Issuer<'_> {
@@ -129,6 +142,7 @@ impl World {
             self.registry,
             COUNCIL_ID,
         )
+        .with_secret(&COUNCIL_SECRET)
     }
 
     fn candidate(&self) -> Candidate<'_> {
@@ -217,11 +231,11 @@ impl World {
     async fn accredit_issuers(&self) {
         let admin = self.admin();
         admin
-            .decide(IssuerDecision::Accredit, &self.university)
+            .accredit(&self.university, &self.university_key.pubkey())
             .await
             .unwrap();
         admin
-            .decide(IssuerDecision::Accredit, &self.council)
+            .accredit(&self.council, &self.council_key.pubkey())
             .await
             .unwrap();
     }
@@ -562,7 +576,7 @@ async fn full_story_verifies_opens_records_and_ends_at_revocation() {
 
     // He opens the sealed degree: the exact bytes.
     let opened = recruiter
-        .open_document(&grant, &sealed_degree)
+        .open_document(&grant, &degree_address, &sealed_degree, &salt(&degree))
         .await
         .unwrap();
     assert_eq!(opened, DEGREE_DOCUMENT);
@@ -571,7 +585,7 @@ async fn full_story_verifies_opens_records_and_ends_at_revocation() {
     recruiter.record_access(&grant, &report).await.unwrap();
     let g = w.grant_account(&grant).await;
     assert_eq!((g.uses, g.last_access_at), (1, w.now().await));
-    let trail = w.candidate().audit_trail().await.unwrap();
+    let trail = w.candidate().audit_trail().await.unwrap().entries;
     assert_eq!(trail.len(), 1, "{trail:#?}");
     let entry = &trail[0];
     assert_eq!(entry.grant, grant.to_string());
@@ -584,6 +598,7 @@ async fn full_story_verifies_opens_records_and_ends_at_revocation() {
     assert_eq!(entry.use_number, 1);
 
     // She revokes: verification now fails on the grant alone, and nothing more can be recorded.
+    let earlier = report.clone();
     w.candidate().revoke(&grant).await.unwrap();
     assert_ne!(w.grant_account(&grant).await.revoked_at, 0);
     let report = recruiter.verify(&request).await.unwrap();
@@ -591,9 +606,12 @@ async fn full_story_verifies_opens_records_and_ends_at_revocation() {
     assert!(details[0].contains("revoked"), "{}", details[0]);
     assert!(!report.credential_passed(&degree_address));
     let err = recruiter.record_access(&grant, &report).await.unwrap_err();
+    assert!(matches!(err, SdkError::NothingVerified { .. }), "{err:?}");
+    // A report from before the revocation does not help: the program refuses.
+    let err = recruiter.record_access(&grant, &earlier).await.unwrap_err();
     assert_program_error(&err, "credence_consent", "GrantRevoked");
     assert_eq!(w.grant_account(&grant).await.uses, 1);
-    assert_eq!(w.candidate().audit_trail().await.unwrap().len(), 1);
+    assert_eq!(w.candidate().audit_trail().await.unwrap().entries.len(), 1);
 }
 
 // ---------------------------------------------------------------- verification, check by check
@@ -650,7 +668,10 @@ async fn verify_reports_document_not_checked_when_not_shared() {
     let report = s.verify(&request).await;
     let line = check(&report, Some(&s.degree), CheckKind::Document);
     assert_eq!(line.status, CheckStatus::NotChecked);
+    // No check failed, but nothing is proven about the degree's document: not a strict pass.
     assert!(report.passed());
+    assert!(!report.passed_strict());
+    assert!(report.credential_passed(&s.degree) && !report.credential_passed_strict(&s.degree));
     assert_eq!(
         report
             .checks
@@ -800,13 +821,13 @@ async fn verify_fails_grant_in_force_when_grant_expired() {
         details[0],
         format!("the grant expired at {}", verify::utc(expires_at))
     );
-    // The recruiter can no longer record under it either.
+    // The recruiter can no longer record under it either (nothing passed: nothing is sent).
     let err =
         s.w.recruiter()
             .record_access(&s.grant, &report)
             .await
             .unwrap_err();
-    assert_program_error(&err, "credence_consent", "GrantExpired");
+    assert!(matches!(err, SdkError::NothingVerified { .. }), "{err:?}");
 }
 
 #[tokio::test]
@@ -992,7 +1013,7 @@ async fn open_document_fails_invalid_for_a_recruiter_who_is_not_the_grantee() {
     let s = Story::new().await;
     let other = Recruiter::new(&s.w.transport, &s.w.stranger);
     let err = other
-        .open_document(&s.grant, &s.sealed_degree)
+        .open_document(&s.grant, &s.degree, &s.sealed_degree, &s.degree_salt)
         .await
         .unwrap_err();
     assert!(
@@ -1006,7 +1027,7 @@ async fn open_document_fails_invalid_for_a_recruiter_who_is_not_the_grantee() {
     // The grantee still opens it.
     assert_eq!(
         s.w.recruiter()
-            .open_document(&s.grant, &s.sealed_degree)
+            .open_document(&s.grant, &s.degree, &s.sealed_degree, &s.degree_salt)
             .await
             .unwrap(),
         DEGREE_DOCUMENT
@@ -1019,7 +1040,7 @@ async fn open_document_fails_after_candidate_revokes() {
     s.w.candidate().revoke(&s.grant).await.unwrap();
     let err =
         s.w.recruiter()
-            .open_document(&s.grant, &s.sealed_degree)
+            .open_document(&s.grant, &s.degree, &s.sealed_degree, &s.degree_salt)
             .await
             .unwrap_err();
     assert!(
@@ -1034,7 +1055,7 @@ async fn open_document_fails_after_grant_expires() {
     s.w.advance_time(WEEK + 1).await;
     let err =
         s.w.recruiter()
-            .open_document(&s.grant, &s.sealed_degree)
+            .open_document(&s.grant, &s.degree, &s.sealed_degree, &s.degree_salt)
             .await
             .unwrap_err();
     assert!(
@@ -1061,7 +1082,7 @@ async fn open_document_fails_when_grant_carries_no_key() {
             .unwrap();
     let err =
         s.w.recruiter()
-            .open_document(&grant, &s.sealed_degree)
+            .open_document(&grant, &s.degree, &s.sealed_degree, &s.degree_salt)
             .await
             .unwrap_err();
     assert!(
@@ -1102,7 +1123,7 @@ async fn assert_on_chain(w: &World, requests: &[IssueRequest], issued: &[Issued]
             pda::credential(
                 &w.council,
                 &request.subject,
-                &commitment::credential_id(&w.council, &request.reference)
+                &COUNCIL_SECRET.credential_id(&w.council, &request.reference)
             )
             .0
         );
@@ -1163,7 +1184,7 @@ async fn issue_batch_packs_25_and_rerun_skips_all_with_the_same_salts() {
         );
         assert_eq!(
             Salt::from_hex(&b.salt).unwrap(),
-            council.salt_for(&b.reference)
+            council.salt_for(&b.reference).unwrap()
         );
     }
     assert_eq!(council.account().await.unwrap().credentials_issued, 25);
@@ -1361,14 +1382,12 @@ async fn record_access_of_a_failed_report_records_outcome_failed() {
         .record_access(&s.grant, &report)
         .await
         .unwrap();
-    let trail = s.w.candidate().audit_trail().await.unwrap();
+    let trail = s.w.candidate().audit_trail().await.unwrap().entries;
     assert_eq!(trail.len(), 1, "{trail:#?}");
     assert_eq!(trail[0].outcome, "failed");
     assert_eq!(trail[0].grantee, s.w.recruiter_key.pubkey().to_string());
-    assert_eq!(
-        trail[0].credentials,
-        vec![s.degree.to_string(), s.licence.to_string()]
-    );
+    // Only the credential that passed is recorded (and would be paid for); the licence is not.
+    assert_eq!(trail[0].credentials, vec![s.degree.to_string()]);
     assert_eq!(s.w.grant_account(&s.grant).await.uses, 1);
 }
 
@@ -1389,7 +1408,7 @@ async fn audit_trail_lists_newest_first_naming_only_the_credentials_checked() {
     assert_fails_exactly(&report, &[(Some(&s.licence), CheckKind::Document)]);
     let second = recruiter.record_access(&s.grant, &report).await.unwrap();
 
-    let trail = s.w.candidate().audit_trail().await.unwrap();
+    let trail = s.w.candidate().audit_trail().await.unwrap().entries;
     let summary: Vec<(u32, &str, usize, &str)> = trail
         .iter()
         .map(|e| {
@@ -1404,7 +1423,8 @@ async fn audit_trail_lists_newest_first_naming_only_the_credentials_checked() {
     assert_eq!(
         summary,
         vec![
-            (2, "failed", 2, second.signature.as_str()),
+            // The licence failed: left out of the record.
+            (2, "failed", 1, second.signature.as_str()),
             (1, "verified", 1, first.signature.as_str()),
         ]
     );

@@ -91,7 +91,9 @@ async fn time_precheck(world: &World, requests: &[IssueRequest]) -> Result<f64> 
     let addresses: Vec<Pubkey> = requests
         .iter()
         .map(|r| {
-            let id = commitment::credential_id(&world.issuer, &r.reference);
+            let id = world
+                .issuer_secret
+                .credential_id(&world.issuer, &r.reference);
             pda::credential(&world.issuer, &r.subject, &id).0
         })
         .collect();
@@ -219,7 +221,6 @@ async fn balances(batches: &[(&World, &[IssueRequest])]) -> Result<u64> {
 /// `requests`' issuance instructions, minus those already on-chain, packed into transactions
 /// exactly as `Issuer::issue_batch` packs them.
 async fn pack(world: &World, requests: &[IssueRequest]) -> Result<Vec<Vec<Instruction>>> {
-    let issuer_api = world.issuer_api();
     let payer = world.issuer_key.pubkey();
     let signer = IssuerSigner {
         authority: payer,
@@ -230,8 +231,10 @@ async fn pack(world: &World, requests: &[IssueRequest]) -> Result<Vec<Vec<Instru
     let prepared: Vec<(Instruction, Pubkey)> = requests
         .iter()
         .map(|r| {
-            let credential_id = commitment::credential_id(&world.issuer, &r.reference);
-            let salt = issuer_api.salt_for(&r.reference);
+            let credential_id = world
+                .issuer_secret
+                .credential_id(&world.issuer, &r.reference);
+            let salt = world.issuer_secret.salt(&world.issuer, &r.reference);
             let ix = rix::issue_credential(
                 &signer,
                 &payer,

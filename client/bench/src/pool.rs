@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use credence_consent::{state::CredentialRef, CreateListingArgs};
 use credence_sdk::{
     ix::consent as cix,
-    roles::{code, Candidate, GrantRequest, IssueRequest, PoolQuery, Recruiter, TokenMint},
+    roles::{code, Candidate, FeeCap, GrantRequest, IssueRequest, PoolQuery, Recruiter, TokenMint},
     verify::SharedCredential,
     SdkError,
 };
@@ -96,7 +96,9 @@ pub async fn search(
             let credential = credence_sdk::pda::credential(
                 &world.issuer,
                 &subject.pubkey(),
-                &credence_sdk::commitment::credential_id(&world.issuer, &format!("pool-{i}")),
+                &world
+                    .issuer_secret
+                    .credential_id(&world.issuer, &format!("pool-{i}")),
             )
             .0;
             tasks.spawn(async move {
@@ -239,7 +241,13 @@ pub async fn paid_verification(world: &World) -> Result<Value> {
     let tokens_before = recruiter.token_balance(&token.mint).await?;
     let treasury = world.issuer_api().treasury(&world.schema).await?;
     let started = Instant::now();
-    let sent = recruiter.record_access(&grant, &report).await?;
+    let cap = FeeCap {
+        mint: token.mint,
+        max: fee,
+    };
+    let sent = recruiter
+        .record_access_within(&grant, &report, Some(cap))
+        .await?;
     let ms = started.elapsed().as_secs_f64() * 1e3;
     let lamports_after = transport.balance(&recruiter_key.pubkey()).await?;
     let tokens_after = recruiter.token_balance(&token.mint).await?;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use credence_sdk::{
-    ix::registry::IssuerDecision,
+    commitment::IssuerSecret,
     pda,
     registry_program::{CreateSchemaArgs, RegisterIssuerArgs},
     roles::{IssueRequest, Issuer, RegistryAdmin},
@@ -36,6 +36,8 @@ pub struct World {
     pub admin: Arc<Keypair>,
     /// The issuer's authority: signs and pays every issuance.
     pub issuer_key: Arc<Keypair>,
+    /// The issuer's secret: the key of its credential ids and salts.
+    pub issuer_secret: Arc<IssuerSecret>,
     /// The registry's address.
     pub registry: Pubkey,
     /// The issuer's id within the registry.
@@ -104,7 +106,7 @@ impl World {
             .context("registering the issuer")?;
         let issuer = issuer_api.issuer;
         registry_admin
-            .decide(IssuerDecision::Accredit, &issuer)
+            .accredit(&issuer, &issuer_key.pubkey())
             .await
             .context("accrediting the issuer")?;
         let (schema, _) = issuer_api
@@ -123,6 +125,7 @@ impl World {
             transport,
             admin,
             issuer_key: Arc::new(issuer_key),
+            issuer_secret: Arc::new(IssuerSecret::generate()),
             registry,
             issuer_id: issuer_id.to_string(),
             issuer,
@@ -138,6 +141,7 @@ impl World {
             self.registry,
             &self.issuer_id,
         )
+        .with_secret(&self.issuer_secret)
     }
 
     /// `count` issuance requests tagged `tag`, [`CREDENTIALS_PER_SUBJECT`] per fresh subject;

@@ -12,9 +12,8 @@ use credence_localnet::{free_port, Localnet, LocalnetConfig};
 use credence_registry::{CreateSchemaArgs, RegisterIssuerArgs};
 use credence_sdk::{
     accounts,
-    commitment::Salt,
+    commitment::{IssuerSecret, Salt},
     error::SdkError,
-    ix::registry::IssuerDecision,
     roles::{Candidate, GrantRequest, IssueRequest, Issuer, Recruiter, RegistryAdmin},
     transport::rpc::{RpcTransport, SendPolicy},
     verify::{CheckKind, CheckStatus, SharedCredential, SharedDocument, VerifyRequest},
@@ -105,10 +104,11 @@ async fn sdk_full_story_over_json_rpc() {
         !admin.create("rpc-story").await.unwrap(),
         "a second create changes nothing"
     );
-    let issuer = Issuer::new(&transport, &council, admin.registry, "nmcn");
+    let secret = IssuerSecret::generate();
+    let issuer = Issuer::new(&transport, &council, admin.registry, "nmcn").with_secret(&secret);
     assert!(issuer.register(issuer_args("nmcn")).await.unwrap());
     admin
-        .decide(IssuerDecision::Accredit, &issuer.issuer)
+        .accredit(&issuer.issuer, &council.pubkey())
         .await
         .unwrap();
     let (schema, _) = issuer.create_schema(licence_schema()).await.unwrap();
@@ -163,6 +163,8 @@ async fn sdk_full_story_over_json_rpc() {
         .audit_trail_including(&sent.signature, Duration::from_secs(120))
         .await
         .unwrap();
+    assert!(trail.complete(), "grant uses and entries agree: {trail:#?}");
+    let trail = trail.entries;
     assert_eq!(
         trail.len(),
         1,
@@ -231,7 +233,8 @@ async fn program_errors_are_named_over_json_rpc() {
     );
     let admin = RegistryAdmin::new(&transport, &regulator, "rpc-errors");
     admin.create("rpc-errors").await.unwrap();
-    let issuer = Issuer::new(&transport, &council, admin.registry, "pending");
+    let secret = IssuerSecret::generate();
+    let issuer = Issuer::new(&transport, &council, admin.registry, "pending").with_secret(&secret);
     issuer.register(issuer_args("pending")).await.unwrap();
     let (schema, _) = issuer.create_schema(licence_schema()).await.unwrap();
     let err = issuer
@@ -257,7 +260,7 @@ async fn program_errors_are_named_over_json_rpc() {
     // The stranger cannot accredit.
     let stranger = RegistryAdmin::at(&transport, &nurse, admin.registry);
     let err = stranger
-        .decide(IssuerDecision::Accredit, &issuer.issuer)
+        .accredit(&issuer.issuer, &council.pubkey())
         .await
         .unwrap_err();
     assert_eq!(err.program_error_name(), Some("NotAdmin"));
@@ -424,7 +427,7 @@ fn cli_issuer_batch_grant_verify_revoke_against_localnet() {
     let dir = tempfile::tempdir().unwrap();
     let url = rpc_url();
     let (_, admin) = write_keypair(dir.path(), "admin");
-    let (_, council) = write_keypair(dir.path(), "council");
+    let (council_key, council) = write_keypair(dir.path(), "council");
     let (nurse_key, nurse) = write_keypair(dir.path(), "nurse");
     let (hospital_key, hospital) = write_keypair(dir.path(), "hospital");
     for keypair in [&admin, &council, &nurse, &hospital] {
@@ -471,6 +474,8 @@ fn cli_issuer_batch_grant_verify_revoke_against_localnet() {
             &registry,
             "--issuer",
             &issuer,
+            "--authority",
+            &council_key.pubkey().to_string(),
         ],
         &admin,
     );
@@ -699,10 +704,11 @@ async fn cli_pool_request_and_fee_against_localnet() {
     let name = format!("pool-{}", &regulator.pubkey().to_string()[..6]);
     let admin = RegistryAdmin::new(&transport, &regulator, &name);
     admin.create(&name).await.unwrap();
-    let issuer = Issuer::new(&transport, &council, admin.registry, "nmcn");
+    let secret = IssuerSecret::generate();
+    let issuer = Issuer::new(&transport, &council, admin.registry, "nmcn").with_secret(&secret);
     issuer.register(issuer_args("nmcn")).await.unwrap();
     admin
-        .decide(IssuerDecision::Accredit, &issuer.issuer)
+        .accredit(&issuer.issuer, &council.pubkey())
         .await
         .unwrap();
     let (schema, _) = issuer.create_schema(licence_schema()).await.unwrap();
@@ -795,7 +801,21 @@ async fn cli_pool_request_and_fee_against_localnet() {
         .to_string();
     let waiting = run(&["request", "list"], &nurse_file);
     assert_eq!(waiting["requests"][0]["request"], request.as_str());
-    let approved = run(&["request", "approve", "--request", &request], &nurse_file);
+    let terms = waiting["requests"][0]["terms"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let approved = run(
+        &[
+            "request",
+            "approve",
+            "--request",
+            &request,
+            "--terms",
+            &terms,
+        ],
+        &nurse_file,
+    );
     let grant = approved["grant"].as_str().unwrap().to_string();
     assert!(
         run(&["request", "list", "--sent"], &hospital_file)["requests"]
@@ -821,48 +841,80 @@ async fn cli_pool_request_and_fee_against_localnet() {
         &council_file,
     );
     assert_eq!(set["amount"], 2_500_000);
-    let verify_paying = |max_fee: &str| {
-        credence(
-            &[
-                "verify",
-                "--subject",
-                &nurse.pubkey().to_string(),
-                "--grant",
-                &grant,
-                "--trust",
-                &registry,
-                "--record",
-                "--max-fee",
-                max_fee,
-                "--url",
-                url,
-                "--keypair",
-                &hospital_file,
-                "-o",
-                "json",
-            ],
-            dir.path(),
-        )
-    };
-    let out = verify_paying("3");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let document = dir.path().join("licence.txt");
+    std::fs::write(&document, b"licence").unwrap();
+    let document = format!(
+        "{}={}:{}",
+        licence.credential,
+        licence.salt,
+        document.display()
     );
+    let subject = nurse.pubkey().to_string();
+    let verify_paying = |cap: &[&str]| {
+        let args = [
+            "verify",
+            "--subject",
+            &subject,
+            "--grant",
+            &grant,
+            "--trust",
+            &registry,
+            "--document",
+            &document,
+            "--record",
+        ];
+        let out = credence(
+            &[
+                &args[..],
+                cap,
+                &["--url", url, "--keypair", &hospital_file, "-o", "json"],
+            ]
+            .concat(),
+            dir.path(),
+        );
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        (out.status.code(), doc)
+    };
+    // No cap: the fees due are shown, nothing is recorded (exit 4) and nothing moves.
+    let (code, shown) = verify_paying(&[]);
+    assert_eq!(code, Some(4), "{shown}");
+    assert_eq!(shown["fees"]["mint"], mint.as_str());
+    assert_eq!(shown["fees"]["items"][0]["credential"], licence.credential);
+    assert_eq!(shown["fees"]["items"][0]["amount"], 2_500_000);
+    assert!(shown["recorded"].is_null(), "{shown}");
+    // A cap in another mint the hospital names: refused, nothing moves.
+    let other = credence_sdk::roles::TokenMint::create(&transport, &minter, &Keypair::new(), 6)
+        .await
+        .unwrap()
+        .mint
+        .to_string();
+    let (code, refused) = verify_paying(&["--max-fee", "3", "--fee-mint", &other]);
+    assert_eq!(code, Some(4), "{refused}");
+    assert!(
+        refused["not_recorded"]
+            .as_str()
+            .unwrap()
+            .contains("your cap names"),
+        "{refused}"
+    );
+    assert_eq!(token.balance(&hospital.pubkey()).await.unwrap(), 50_000_000);
+    // At most 3 of the fee's own mint: paid, every check passed (exit 0).
+    let (code, paid) = verify_paying(&["--max-fee", "3", "--fee-mint", &mint]);
+    assert_eq!(code, Some(0), "{paid}");
+    assert_eq!(paid["passed"], true);
     let shown = run(&schema_args, &council_file);
     assert_eq!(shown["treasury_balance"], 2_500_000, "{shown}");
     assert_eq!(token.balance(&hospital.pubkey()).await.unwrap(), 47_500_000);
-    // A maximum below the fee is refused by name, and nothing moves.
-    let out = verify_paying("1");
-    assert_eq!(out.status.code(), Some(1));
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    // A maximum below the fee is refused before sending, and nothing moves.
+    let (code, refused) = verify_paying(&["--max-fee", "1", "--fee-mint", &mint]);
+    assert_eq!(code, Some(4), "{refused}");
+    assert!(
+        refused["not_recorded"]
+            .as_str()
+            .unwrap()
+            .contains("exceed your cap"),
+        "{refused}"
     );
-    assert!(said.contains("FeeAboveMaximum"), "{said}");
     assert_eq!(token.balance(&hospital.pubkey()).await.unwrap(), 47_500_000);
     // The nurse leaves the pool.
     assert_eq!(run(&["pool", "unlist"], &nurse_file)["closed"], true);

@@ -47,7 +47,7 @@ pub enum SdkError {
     },
     /// The transaction would not fit one packet; nothing was sent. Both transports refuse it the
     /// way a cluster would (the embedded runtime alone would accept it).
-    #[error("the transaction takes {bytes} bytes, over Solana's {limit}-byte limit; nothing was sent. Name fewer credentials in one instruction: up to 13 fit a grant, 14 a listing, 12 a request or an approval, 9 a paid access whose credentials have distinct schemas")]
+    #[error("the transaction takes {bytes} bytes, over Solana's {limit}-byte limit; nothing was sent. Name fewer credentials in one instruction: up to 13 fit a grant, 14 a listing, 12 a request or an approval, 8 a paid access whose credentials have distinct schemas")]
     TransactionTooLarge {
         /// Its serialized size.
         bytes: usize,
@@ -65,12 +65,118 @@ pub enum SdkError {
         /// The expected type.
         expected: &'static str,
     },
+    /// An access request's recipient key is not its requester's own X25519 key: a document key
+    /// sealed to it could be opened by someone else. Nothing was approved.
+    #[error("request {request}'s recipient key is not the X25519 key of its requester {requester}: a sealed document key would go to someone else. Decline it, or ask the requester to file it again")]
+    RecipientKeyNotRequesters {
+        /// The request.
+        request: Pubkey,
+        /// Its requester.
+        requester: Pubkey,
+    },
+    /// None of the credentials a report names under a grant passed every check, so there is
+    /// nothing to record; nothing was sent and nothing paid. A credential that failed (above all
+    /// an untrusted registry or an issuer not accredited) is never recorded or paid for.
+    #[error("none of the credentials the report names under grant {grant} passed every check: nothing was recorded and nothing paid")]
+    NothingVerified {
+        /// The grant.
+        grant: Pubkey,
+    },
+    /// Fees are due and the recruiter named no cap: nothing was sent. Show `quote` to the
+    /// person paying and retry with a [`FeeCap`](crate::roles::FeeCap) in its mint.
+    #[error("recording this access costs {total} base units of mint {mint}: name the most you will pay in that mint (a FeeCap; in the CLI --max-fee with --fee-mint). Nothing was sent")]
+    FeeCapRequired {
+        /// The fee mint.
+        mint: Pubkey,
+        /// The total due, in the mint's base units.
+        total: u64,
+        /// The fees due, item by item.
+        quote: Box<crate::roles::FeeQuote>,
+    },
+    /// The fees due are in another mint than the recruiter's cap names: nothing was sent.
+    #[error("the fees due are in mint {quoted}, not in {cap} that your cap names: refused, nothing was sent")]
+    FeeMintMismatch {
+        /// The mint the recruiter's cap names.
+        cap: Pubkey,
+        /// The mint the fees are quoted in.
+        quoted: Pubkey,
+    },
+    /// The fees due exceed the recruiter's cap: nothing was sent.
+    #[error("the fees due, {total} base units of mint {mint}, exceed your cap of {max}: refused, nothing was sent")]
+    FeeAboveCap {
+        /// The fee mint.
+        mint: Pubkey,
+        /// The total due, in base units.
+        total: u64,
+        /// The recruiter's cap, in base units.
+        max: u64,
+    },
+    /// A verified-only pool search named no trusted registry: anyone can create a registry and
+    /// accredit an issuer of their own, so "verified" means nothing without one.
+    #[error("a verified-only pool search needs at least one trusted registry (--trust): without one, anyone's self-made registry would count as verified")]
+    TrustedRegistriesRequired,
+    /// A credential is not one the grant covers.
+    #[error("grant {grant} does not cover credential {credential}")]
+    CredentialNotInGrant {
+        /// The grant.
+        grant: Pubkey,
+        /// The credential.
+        credential: Pubkey,
+    },
+    /// An opened document does not match its credential's on-chain commitment with the salt
+    /// given: it was altered, or the salt is wrong. The bytes are not returned.
+    #[error("the document does not match credential {credential}'s commitment (altered, or the wrong salt): refused")]
+    DocumentMismatch {
+        /// The credential.
+        credential: Pubkey,
+    },
     /// Bad input from the caller.
     #[error("{0}")]
     Invalid(String),
     /// A cryptographic operation failed.
     #[error("crypto: {0}")]
     Crypto(String),
+    /// The cluster has no transaction with this signature (not landed, not yet indexed at the
+    /// commitment asked for, or pruned from this node's history).
+    #[error("transaction {0} not found in the cluster's history; it may not have landed or not be indexed yet, or this node no longer keeps it")]
+    TransactionNotFound(String),
+    /// The issuer id is already registered in this registry by another authority (for example a
+    /// front-runner that registered it first). Nothing was sent. The registry's admin must not
+    /// accredit that issuer; choose another id.
+    #[error("issuer id taken: issuer {issuer} is already registered by authority {authority}, not by your key. Do not let the registry's admin accredit it; register under another id")]
+    IssuerIdTaken {
+        /// The issuer's address.
+        issuer: Pubkey,
+        /// The authority that holds it.
+        authority: Pubkey,
+    },
+    /// Issuing needs the issuer's secret, the key of credential ids and salts.
+    #[error("issuing as issuer {issuer} needs the issuer's secret (credential ids and salts derive from it): give it with Issuer::with_secret")]
+    IssuerSecretRequired {
+        /// The issuer's address.
+        issuer: Pubkey,
+    },
+    /// An issuer secret file could not be read or written.
+    #[error("issuer secret file {}: {io}", .path.display())]
+    IssuerSecretFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong (`NotFound`, `AlreadyExists`, `InvalidData` for a malformed file, ...).
+        io: std::io::Error,
+    },
+    /// A re-run found the credential of a row already on-chain, but not as this run would issue
+    /// it (another document, schema or subject, or a salt from another secret): the salt this run
+    /// derives would not open it, so none is handed out. The batch stopped; found before sending,
+    /// nothing was sent.
+    #[error("credential {credential} of reference {reference:?} is already on-chain but its {field} differs from this run's, so this run's salt would not open it. The batch stopped: check the row's document and schema, and that this is the issuer's own secret")]
+    ExistingCredentialDiffers {
+        /// The row's reference.
+        reference: String,
+        /// The existing credential's address.
+        credential: Pubkey,
+        /// What differs: `commitment`, `schema`, `subject` or `issuer`.
+        field: &'static str,
+    },
 }
 
 impl SdkError {

@@ -2,10 +2,8 @@
 //!
 //! Every role signs with its own keypair and pays its own fees and rent.
 
-use anchor_lang::{AnchorDeserialize, Discriminator};
 use credence_consent::{
-    events::AccessRecorded,
-    state::{AccessOutcome, CredentialRef, Grant},
+    state::{CredentialRef, Grant},
     CreateGrantArgs, UpdateGrantArgs,
 };
 use credence_registry::{
@@ -13,16 +11,25 @@ use credence_registry::{
     AddDelegateArgs, CreateSchemaArgs, IssueCredentialArgs, RegisterIssuerArgs,
 };
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use solana_account::Account;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 
+mod audit;
 mod fees;
 mod pool;
 
-pub use fees::{format_amount, parse_amount, token_balance, FeeQuote, PreparedAccess, TokenMint};
+pub use audit::{
+    AccessEntry, AuditOptions, AuditTrail, EntrySource, GrantAudit, TruncatedHistory,
+    DEFAULT_HISTORY_LIMIT,
+};
+
+pub use fees::{
+    format_amount, mint_decimals, parse_amount, token_balance, FeeCap, FeeItem, FeeQuote,
+    PreparedAccess, TokenMint,
+};
 pub use pool::{code, code_text, ListingTerms, PoolMatch, PoolQuery, RequestTerms};
 
 /// Maps "the account already exists" (an earlier, perhaps unconfirmed, run created it) to
@@ -37,9 +44,8 @@ fn created(result: Result<Sent, SdkError>) -> Result<bool, SdkError> {
 
 use crate::{
     accounts::{self, fetch},
-    commitment::{self, Salt},
+    commitment::{self, IssuerSecret, Salt},
     error::SdkError,
-    events,
     ix::{
         consent as cix,
         registry::{self as rix, CredentialChange, IssuerDecision, IssuerSigner},
@@ -96,7 +102,21 @@ impl<'a> RegistryAdmin<'a> {
         )
     }
 
-    /// Accredits, suspends, reinstates or revokes an issuer.
+    /// Accredits the issuer at `issuer` if its authority is `authority`, the key the institution
+    /// gave the admin out of band (`accredit_issuer_checked`): an id a front-runner registered
+    /// first is refused on-chain with `IssuerAuthorityMismatch`, never accredited.
+    pub async fn accredit(&self, issuer: &Pubkey, authority: &Pubkey) -> Result<Sent, SdkError> {
+        self.send(rix::accredit_issuer_checked(
+            &self.admin.pubkey(),
+            &self.registry,
+            issuer,
+            authority,
+        ))
+        .await
+    }
+
+    /// Suspends, reinstates or revokes an issuer. `IssuerDecision::Accredit` sends the unchecked
+    /// `accredit_issuer`; prefer [`Self::accredit`], which names the authority meant.
     pub async fn decide(
         &self,
         decision: IssuerDecision,
@@ -144,7 +164,8 @@ pub struct IssueRequest {
     /// The schema.
     pub schema: Pubkey,
     /// The issuer's stable reference for this credential (for example a licence number): the
-    /// credential's id and salt derive from it, so re-issuing the same reference is a no-op.
+    /// credential's id and salt derive from it and the issuer's secret, so re-issuing the same
+    /// reference is a no-op. It never goes on-chain, and the id does not reveal it.
     pub reference: String,
     /// The document committed to.
     pub document: Vec<u8>,
@@ -167,7 +188,9 @@ pub struct Issued {
     pub salt: String,
     /// The commitment (hex).
     pub commitment: String,
-    /// Whether it already existed (a resumed or repeated issuance).
+    /// Whether it already existed (a resumed or repeated issuance). An existing credential is
+    /// reported only after its on-chain commitment, schema and subject were found equal to this
+    /// run's, so its salt opens it.
     pub already_existed: bool,
 }
 
@@ -176,7 +199,7 @@ pub struct Issued {
 pub struct BatchReport {
     /// Issued now.
     pub issued: usize,
-    /// Already on-chain (skipped).
+    /// Already on-chain, as this run would have issued them (skipped).
     pub skipped: usize,
     /// Transactions sent.
     pub transactions: usize,
@@ -185,18 +208,50 @@ pub struct BatchReport {
 }
 
 /// An issuer, acting through its authority key or a delegate.
+///
+/// Registering, schemas, fees, delegates and credential changes need only the signing key.
+/// Issuing also needs the issuer's [`IssuerSecret`] ([`Issuer::with_secret`]): credential ids
+/// and salts derive from it, not from the key that signs, so the authority, its delegates and a
+/// rotated authority key issue the same reference to the same address with the same salt.
+///
+/// ```no_run
+/// # async fn example(
+/// #     transport: &credence_sdk::Transport,
+/// #     council_key: &solana_keypair::Keypair,
+/// #     registry: credence_sdk::Pubkey,
+/// #     request: credence_sdk::roles::IssueRequest,
+/// # ) -> Result<(), credence_sdk::SdkError> {
+/// use credence_sdk::{commitment::IssuerSecret, roles::Issuer};
+///
+/// let secret = IssuerSecret::load("nmcn.secret".as_ref())?;
+/// let council = Issuer::new(transport, council_key, registry, "nmcn").with_secret(&secret);
+/// let issued = council.issue(&request).await?;
+/// # Ok(()) }
+/// ```
 pub struct Issuer<'a> {
     transport: &'a Transport,
     signer: &'a Keypair,
     as_delegate: bool,
+    secret: Option<&'a IssuerSecret>,
     /// The registry.
     pub registry: Pubkey,
     /// The issuer's address.
     pub issuer: Pubkey,
 }
 
+/// One row of a batch, ready to send.
+struct Prepared {
+    ix: Instruction,
+    address: Pubkey,
+    subject: Pubkey,
+    schema: Pubkey,
+    commitment: [u8; 32],
+    issued: Issued,
+}
+
 impl<'a> Issuer<'a> {
-    /// The issuer `issuer_id` of `registry`, acting through its authority `signer`.
+    /// The issuer `issuer_id` of `registry`, acting through its authority `signer`. Add the
+    /// issuer's secret with [`Issuer::with_secret`] to issue.
     pub fn new(
         transport: &'a Transport,
         signer: &'a Keypair,
@@ -207,6 +262,7 @@ impl<'a> Issuer<'a> {
             transport,
             signer,
             as_delegate: false,
+            secret: None,
             registry,
             issuer: pda::issuer(&registry, issuer_id).0,
         }
@@ -216,6 +272,19 @@ impl<'a> Issuer<'a> {
     pub fn as_delegate(mut self) -> Self {
         self.as_delegate = true;
         self
+    }
+
+    /// The same issuer with its secret, which issuing needs: every machine that issues for
+    /// the issuer (its authority's, its delegates') must hold a copy of the same secret.
+    pub fn with_secret(mut self, secret: &'a IssuerSecret) -> Self {
+        self.secret = Some(secret);
+        self
+    }
+
+    fn secret(&self) -> Result<&'a IssuerSecret, SdkError> {
+        self.secret.ok_or(SdkError::IssuerSecretRequired {
+            issuer: self.issuer,
+        })
     }
 
     fn issuer_signer(&self) -> IssuerSigner {
@@ -231,19 +300,49 @@ impl<'a> Issuer<'a> {
         self.transport.send(ixs, self.signer, &[]).await
     }
 
-    /// Registers the issuer (pending accreditation); `Ok(false)` if it already exists.
+    /// Registers the issuer (pending accreditation) with the signer as its authority.
+    ///
+    /// `Ok(true)` if registered now, `Ok(false)` if the signer had already registered it (nothing
+    /// changed). [`SdkError::IssuerIdTaken`] if the id is registered under another authority (a
+    /// front-runner, or an earlier authority that rotated its key): nothing was sent, the
+    /// registry's admin must not accredit that issuer, and the institution should pick another id.
     pub async fn register(&self, args: RegisterIssuerArgs) -> Result<bool, SdkError> {
-        if self.transport.account(&self.issuer).await?.is_some() {
-            return Ok(false);
+        if pda::issuer(&self.registry, &args.issuer_id).0 != self.issuer {
+            return Err(SdkError::Invalid(format!(
+                "the registration's issuer id {:?} is not the id this issuer {} derives from",
+                args.issuer_id, self.issuer
+            )));
         }
-        created(
+        if self.transport.account(&self.issuer).await?.is_some() {
+            return self.registered_by_signer().await.map(|()| false);
+        }
+        let created = created(
             self.send(&[rix::register_issuer(
                 &self.signer.pubkey(),
                 &self.registry,
                 args,
             )])
             .await,
-        )
+        )?;
+        if !created {
+            // Registered by someone between our read and our transaction.
+            self.registered_by_signer().await?;
+        }
+        Ok(created)
+    }
+
+    /// `Ok` if the issuer account exists with the signer as its authority, else
+    /// [`SdkError::IssuerIdTaken`].
+    async fn registered_by_signer(&self) -> Result<(), SdkError> {
+        let account = self.account().await?;
+        if account.authority == self.signer.pubkey() {
+            Ok(())
+        } else {
+            Err(SdkError::IssuerIdTaken {
+                issuer: self.issuer,
+                authority: account.authority,
+            })
+        }
     }
 
     /// The issuer's account.
@@ -274,20 +373,31 @@ impl<'a> Issuer<'a> {
             .await
     }
 
-    /// The salt of `reference`: derived from the issuer's signing key, so a re-run reproduces it
-    /// (and nobody without the key can).
-    pub fn salt_for(&self, reference: &str) -> Salt {
-        let mut hasher = Sha256::new();
-        hasher.update(b"credence:salt:v1");
-        hasher.update(&self.signer.to_bytes()[..32]);
-        hasher.update(self.issuer.as_ref());
-        hasher.update(reference.as_bytes());
-        Salt(hasher.finalize().into())
+    /// The salt of `reference`, derived from the issuer's secret: whoever holds the secret
+    /// reproduces it, whichever key signs. [`SdkError::IssuerSecretRequired`] without a secret.
+    pub fn salt_for(&self, reference: &str) -> Result<Salt, SdkError> {
+        Ok(self.secret()?.salt(&self.issuer, reference))
     }
 
-    fn prepare(&self, request: &IssueRequest) -> (Instruction, Issued) {
-        let credential_id = commitment::credential_id(&self.issuer, &request.reference);
-        let salt = self.salt_for(&request.reference);
+    /// The keyed credential id of `reference` (see [`IssuerSecret::credential_id`]).
+    /// [`SdkError::IssuerSecretRequired`] without a secret.
+    pub fn credential_id(&self, reference: &str) -> Result<[u8; 32], SdkError> {
+        Ok(self.secret()?.credential_id(&self.issuer, reference))
+    }
+
+    /// The address of `reference`'s credential issued to `subject`.
+    /// [`SdkError::IssuerSecretRequired`] without a secret.
+    pub fn credential_address(
+        &self,
+        subject: &Pubkey,
+        reference: &str,
+    ) -> Result<Pubkey, SdkError> {
+        Ok(pda::credential(&self.issuer, subject, &self.credential_id(reference)?).0)
+    }
+
+    fn prepare(&self, secret: &IssuerSecret, request: &IssueRequest) -> Prepared {
+        let credential_id = secret.credential_id(&self.issuer, &request.reference);
+        let salt = secret.salt(&self.issuer, &request.reference);
         let commitment = commitment::commit(&salt, &request.document);
         let args = IssueCredentialArgs {
             credential_id,
@@ -311,10 +421,40 @@ impl<'a> Issuer<'a> {
             commitment: hex::encode(commitment),
             already_existed: false,
         };
-        (ix, issued)
+        Prepared {
+            ix,
+            address,
+            subject: request.subject,
+            schema: request.schema,
+            commitment,
+            issued,
+        }
     }
 
-    /// Issues one credential (a no-op if this reference was already issued to this subject).
+    /// Checks that the credential already at a row's address is the one this run would issue
+    /// (same commitment, so the same document and salt; same schema, subject and issuer).
+    fn check_existing(&self, row: &Prepared, account: &Account) -> Result<(), SdkError> {
+        let existing: Credential = accounts::decode(&row.address, account)?;
+        let field = if existing.commitment != row.commitment {
+            "commitment"
+        } else if existing.schema != row.schema {
+            "schema"
+        } else if existing.subject != row.subject {
+            "subject"
+        } else if existing.issuer != self.issuer {
+            "issuer"
+        } else {
+            return Ok(());
+        };
+        Err(SdkError::ExistingCredentialDiffers {
+            reference: row.issued.reference.clone(),
+            credential: row.address,
+            field,
+        })
+    }
+
+    /// Issues one credential (a no-op if this reference was already issued to this subject with
+    /// this document). Needs the issuer's secret.
     pub async fn issue(&self, request: &IssueRequest) -> Result<Issued, SdkError> {
         let mut report = self
             .issue_batch(std::slice::from_ref(request), |_| {})
@@ -322,69 +462,93 @@ impl<'a> Issuer<'a> {
         Ok(report.credentials.remove(0))
     }
 
-    /// Issues many credentials, packed into as few transactions as fit in 1,232 bytes. Those
-    /// already on-chain are skipped, so a batch stopped half-way can be re-run: nothing is
-    /// duplicated or lost. `progress(done)` is called after each transaction.
+    /// Issues many credentials, packed into as few transactions as fit in 1,232 bytes. Needs the
+    /// issuer's secret ([`Issuer::with_secret`]).
+    ///
+    /// Those already on-chain are skipped, so a batch stopped half-way can be re-run, by the
+    /// authority, a delegate or a rotated authority key: nothing is duplicated or lost. A skipped
+    /// row is checked first: if the credential on-chain is not the one this run would issue (its
+    /// commitment, schema or subject differ, for example an edited document or another secret),
+    /// the batch stops with [`SdkError::ExistingCredentialDiffers`] naming the row's reference,
+    /// instead of handing out a salt that does not open it; when found before sending (the usual
+    /// case), nothing is sent. `progress(done)` is called after each transaction and each
+    /// skipped row.
     pub async fn issue_batch(
         &self,
         requests: &[IssueRequest],
         mut progress: impl FnMut(usize),
     ) -> Result<BatchReport, SdkError> {
-        let prepared: Vec<(Instruction, Issued)> =
-            requests.iter().map(|r| self.prepare(r)).collect();
-        let addresses: Vec<Pubkey> = prepared
-            .iter()
-            .map(|(_, i)| i.credential.parse().expect("an address we derived"))
-            .collect();
+        let secret = self.secret()?;
+        let rows: Vec<Prepared> = requests.iter().map(|r| self.prepare(secret, r)).collect();
+        let addresses: Vec<Pubkey> = rows.iter().map(|row| row.address).collect();
         let existing = self.transport.accounts(&addresses).await?;
-        let mut report = BatchReport::default();
-        let mut pending: Vec<Instruction> = Vec::new();
+        for (row, account) in rows.iter().zip(&existing) {
+            if let Some(account) = account {
+                self.check_existing(row, account)?;
+            }
+        }
+        let mut report = BatchReport {
+            credentials: rows.iter().map(|row| row.issued.clone()).collect(),
+            ..BatchReport::default()
+        };
+        let mut pending: Vec<usize> = Vec::new();
         let payer = self.signer.pubkey();
-        for ((ix, mut issued), exists) in prepared.into_iter().zip(existing) {
+        for (index, exists) in existing.iter().enumerate() {
             if exists.is_some() {
-                issued.already_existed = true;
+                report.credentials[index].already_existed = true;
                 report.skipped += 1;
                 progress(report.skipped + report.issued);
-            } else {
-                let mut candidate = pending.clone();
-                candidate.push(ix.clone());
-                if !pending.is_empty()
-                    && transaction_size(&candidate, &payer) > MAX_TRANSACTION_SIZE
-                {
-                    self.flush(&mut pending, &mut report, &mut progress).await?;
-                }
-                pending.push(ix);
+                continue;
             }
-            report.credentials.push(issued);
+            let mut candidate: Vec<Instruction> =
+                pending.iter().map(|&i| rows[i].ix.clone()).collect();
+            candidate.push(rows[index].ix.clone());
+            if !pending.is_empty() && transaction_size(&candidate, &payer) > MAX_TRANSACTION_SIZE {
+                self.flush(&rows, &mut pending, &mut report, &mut progress)
+                    .await?;
+            }
+            pending.push(index);
         }
-        self.flush(&mut pending, &mut report, &mut progress).await?;
+        self.flush(&rows, &mut pending, &mut report, &mut progress)
+            .await?;
         Ok(report)
     }
 
+    /// Sends the rows `pending` (indices into `rows`) in one transaction.
     async fn flush(
         &self,
-        pending: &mut Vec<Instruction>,
+        rows: &[Prepared],
+        pending: &mut Vec<usize>,
         report: &mut BatchReport,
         progress: &mut impl FnMut(usize),
     ) -> Result<(), SdkError> {
         if pending.is_empty() {
             return Ok(());
         }
-        match self.send(pending).await {
+        let ixs: Vec<Instruction> = pending.iter().map(|&i| rows[i].ix.clone()).collect();
+        match self.send(&ixs).await {
             Ok(_) => {
                 report.transactions += 1;
                 report.issued += pending.len();
             }
             Err(err) if err.program_error_name() == Some("AccountAlreadyInUse") => {
-                // Someone (an earlier run whose confirmation we missed) issued part of this
-                // chunk: fall back to one by one, treating "already exists" as done.
-                for ix in pending.iter() {
-                    match self.send(std::slice::from_ref(ix)).await {
+                // Someone (an earlier run whose confirmation we missed, another delegate) issued
+                // part of this chunk: fall back to one by one, checking what is already there.
+                for &index in pending.iter() {
+                    let row = &rows[index];
+                    match self.send(std::slice::from_ref(&row.ix)).await {
                         Ok(_) => {
                             report.transactions += 1;
                             report.issued += 1;
                         }
                         Err(err) if err.program_error_name() == Some("AccountAlreadyInUse") => {
+                            let account = self
+                                .transport
+                                .account(&row.address)
+                                .await?
+                                .ok_or(SdkError::AccountNotFound(row.address))?;
+                            self.check_existing(row, &account)?;
+                            report.credentials[index].already_existed = true;
                             report.skipped += 1;
                         }
                         Err(err) => return Err(err),
@@ -444,25 +608,6 @@ pub struct GrantRequest {
     pub max_uses: u32,
     /// A document key to seal to the recruiter, if she shares a sealed document.
     pub document_key: Option<sealing::DocumentKey>,
-}
-
-/// One entry of a candidate's audit trail: a recorded verification.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct AccessEntry {
-    /// The grant it was recorded under.
-    pub grant: String,
-    /// The recruiter.
-    pub grantee: String,
-    /// The credentials checked.
-    pub credentials: Vec<String>,
-    /// `verified` or `failed`.
-    pub outcome: String,
-    /// Which use of the grant.
-    pub use_number: u32,
-    /// When (unix seconds).
-    pub timestamp: i64,
-    /// The transaction.
-    pub signature: String,
 }
 
 /// A candidate.
@@ -549,132 +694,6 @@ impl<'a> Candidate<'a> {
     pub async fn credentials(&self) -> Result<Vec<(Pubkey, Credential)>, SdkError> {
         accounts::credentials_of_subject(self.transport, &self.pubkey()).await
     }
-
-    /// Who verified what and when: the accesses recorded under her grants, newest first.
-    ///
-    /// Read from the `AccessRecorded` events in the transactions' logs; where a node does not keep
-    /// logs (Agave's test validator records none for transactions its own leader produced), the
-    /// `record_access` instructions themselves are decoded instead, with the grant's credential
-    /// list and the block time.
-    pub async fn audit_trail(&self) -> Result<Vec<AccessEntry>, SdkError> {
-        let mut entries = Vec::new();
-        for (grant_address, grant) in self.grants().await? {
-            let signatures = self.transport.signatures_for(&grant_address).await?;
-            let mut decoded = Vec::new();
-            for signature in signatures.iter().rev() {
-                let record = self.transport.transaction(signature).await?;
-                let events = events::events::<AccessRecorded>(&credence_consent::ID, &record.logs);
-                if !events.is_empty() {
-                    for event in events.into_iter().filter(|e| e.subject == self.pubkey()) {
-                        entries.push(entry(
-                            &event.grant,
-                            &event.grantee,
-                            &event.credentials,
-                            event.outcome,
-                            event.use_number,
-                            event.timestamp,
-                            signature,
-                        ));
-                    }
-                    continue;
-                }
-                for ix in &record.instructions {
-                    let is_access = ix.program_id == credence_consent::ID
-                        && ix.data.starts_with(
-                            credence_consent::instruction::RecordAccess::DISCRIMINATOR,
-                        )
-                        && ix.accounts.get(1).map(|a| a.pubkey) == Some(grant_address);
-                    if !is_access {
-                        continue;
-                    }
-                    let Ok(call) =
-                        credence_consent::instruction::RecordAccess::try_from_slice(&ix.data[8..])
-                    else {
-                        continue;
-                    };
-                    let credentials: Vec<CredentialRef> = grant
-                        .credentials
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| call.args.credentials_mask & (1 << i) != 0)
-                        .map(|(_, r)| *r)
-                        .collect();
-                    decoded.push((
-                        ix.accounts[0].pubkey,
-                        credentials,
-                        call.args.outcome,
-                        record.block_time.unwrap_or(0),
-                        signature.clone(),
-                    ));
-                }
-            }
-            for (i, (grantee, credentials, outcome, timestamp, signature)) in
-                decoded.into_iter().enumerate()
-            {
-                let use_number = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                entries.push(entry(
-                    &grant_address,
-                    &grantee,
-                    &credentials,
-                    outcome,
-                    use_number,
-                    timestamp,
-                    &signature,
-                ));
-            }
-        }
-        entries.sort_by(|a, b| {
-            b.timestamp
-                .cmp(&a.timestamp)
-                .then(b.use_number.cmp(&a.use_number))
-        });
-        Ok(entries)
-    }
-}
-
-impl Candidate<'_> {
-    /// The audit trail once it includes the transaction `signature`, waiting up to `timeout`: a
-    /// node indexes transactions by address once their slot is rooted (seconds after
-    /// confirmation), and the embedded chain at once.
-    pub async fn audit_trail_including(
-        &self,
-        signature: &str,
-        timeout: std::time::Duration,
-    ) -> Result<Vec<AccessEntry>, SdkError> {
-        let deadline = std::time::Instant::now() + timeout;
-        loop {
-            let trail = self.audit_trail().await?;
-            if trail.iter().any(|e| e.signature == signature)
-                || std::time::Instant::now() >= deadline
-            {
-                return Ok(trail);
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        }
-    }
-}
-
-fn entry(
-    grant: &Pubkey,
-    grantee: &Pubkey,
-    credentials: &[CredentialRef],
-    outcome: AccessOutcome,
-    use_number: u32,
-    timestamp: i64,
-    signature: &str,
-) -> AccessEntry {
-    AccessEntry {
-        grant: grant.to_string(),
-        grantee: grantee.to_string(),
-        credentials: credentials.iter().map(accounts::reference_text).collect(),
-        outcome: match outcome {
-            AccessOutcome::Verified => "verified".into(),
-            AccessOutcome::Failed => "failed".into(),
-        },
-        use_number,
-        timestamp,
-        signature: signature.to_string(),
-    }
 }
 
 /// A recruiter.
@@ -699,23 +718,29 @@ impl<'a> Recruiter<'a> {
         verify::verify(self.transport, request).await
     }
 
-    /// Opens a sealed document with the key the candidate sealed into the grant. Refused unless
-    /// the grant is to this recruiter, in force (not revoked, not expired) and carries a key.
+    /// Opens the sealed document of `credential` with the key the candidate sealed into the
+    /// grant, and returns its bytes only if they open the credential's on-chain commitment with
+    /// `salt` (the salt the candidate shares with the document). Refused unless the grant is to
+    /// this recruiter, in force (not revoked, not expired, uses left) and carries a key, and
+    /// `credential` is the candidate's and covered by the grant
+    /// ([`SdkError::CredentialNotInGrant`]); a document that does not match is refused with
+    /// [`SdkError::DocumentMismatch`]. One round trip: the grant, the credential, the clock.
     pub async fn open_document(
         &self,
         grant: &Pubkey,
+        credential: &Pubkey,
         sealed: &SealedDocument,
+        salt: &Salt,
     ) -> Result<Vec<u8>, SdkError> {
-        // The grant and the cluster's clock in one round trip.
         let fetched = self
             .transport
-            .accounts(&[*grant, crate::transport::CLOCK_SYSVAR])
+            .accounts(&[*grant, *credential, crate::transport::CLOCK_SYSVAR])
             .await?;
         let account = fetched[0]
             .as_ref()
             .ok_or(SdkError::AccountNotFound(*grant))?;
         let grant_account: Grant = accounts::decode(grant, account)?;
-        let now = crate::transport::clock_now(fetched[1].as_ref())?;
+        let now = crate::transport::clock_now(fetched[2].as_ref())?;
         if grant_account.grantee != self.pubkey() {
             return Err(SdkError::Invalid(format!(
                 "grant {grant} is not to {}",
@@ -733,13 +758,44 @@ impl<'a> Recruiter<'a> {
                 "grant {grant} was revoked: the document is no longer shared"
             )));
         }
+        if grant_account.max_uses != 0 && grant_account.uses >= grant_account.max_uses {
+            return Err(SdkError::Invalid(format!(
+                "grant {grant}'s {} uses are used up: the document is no longer shared",
+                grant_account.max_uses
+            )));
+        }
         if grant_account.sealed_key.is_empty() {
             return Err(SdkError::Invalid(format!(
                 "grant {grant} carries no document key"
             )));
         }
+        let covered = grant_account.credentials.contains(&CredentialRef::Account {
+            address: *credential,
+        });
+        if !covered {
+            return Err(SdkError::CredentialNotInGrant {
+                grant: *grant,
+                credential: *credential,
+            });
+        }
+        let account = fetched[1]
+            .as_ref()
+            .ok_or(SdkError::AccountNotFound(*credential))?;
+        let credential_account: Credential = accounts::decode(credential, account)?;
+        if credential_account.subject != grant_account.subject {
+            return Err(SdkError::CredentialNotInGrant {
+                grant: *grant,
+                credential: *credential,
+            });
+        }
         let key = sealing::open_sealed_key(self.keypair, &grant_account.sealed_key)?;
-        sealing::open_document(sealed, &key)
+        let document = sealing::open_document(sealed, &key)?;
+        if !commitment::matches(&credential_account.commitment, salt, &document) {
+            return Err(SdkError::DocumentMismatch {
+                credential: *credential,
+            });
+        }
+        Ok(document)
     }
 
     /// The grants this recruiter holds.

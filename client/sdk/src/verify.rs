@@ -123,18 +123,86 @@ pub struct Report {
     pub round_trips: u32,
 }
 
+/// The checks every credential must pass before it counts as verified (see
+/// [`Report::credential_passed`]): all but [`CheckKind::Document`], which a candidate may not have
+/// shared.
+pub const REQUIRED_CREDENTIAL_CHECKS: [CheckKind; 7] = [
+    CheckKind::GrantCovers,
+    CheckKind::CredentialExists,
+    CheckKind::RegistryTrusted,
+    CheckKind::IssuerAccredited,
+    CheckKind::Schema,
+    CheckKind::CredentialStatus,
+    CheckKind::ValidityWindow,
+];
+
 impl Report {
-    /// Whether no check failed and every credential was checked.
+    /// Whether no check failed. A document that was not shared is [`CheckStatus::NotChecked`],
+    /// not a failure, so this can hold with nothing proven about any document: use
+    /// [`Self::passed_strict`] to decide anything.
     pub fn passed(&self) -> bool {
         !self.checks.iter().any(|c| c.status == CheckStatus::Fail)
     }
 
-    /// Whether every check of `credential` (and the grant) passed.
+    /// Whether every check passed, documents included: no check failed, none was left
+    /// unchecked, and at least one credential's document opened its commitment. This is what a
+    /// recorded [`AccessOutcome::Verified`](credence_consent::state::AccessOutcome) and the
+    /// CLI's exit code 0 mean.
+    pub fn passed_strict(&self) -> bool {
+        self.checks.iter().all(|c| c.status == CheckStatus::Pass)
+            && self
+                .checks
+                .iter()
+                .any(|c| c.kind == CheckKind::Document && c.credential.is_some())
+    }
+
+    /// Whether `credential` verified: the grant is in force (a passed
+    /// [`CheckKind::GrantInForce`] line and no failed grant-wide line), each of
+    /// [`REQUIRED_CREDENTIAL_CHECKS`] is in the report for it and passed, and none of its lines
+    /// failed. Its document may be unchecked (see [`Self::credential_passed_strict`]). A
+    /// credential the report does not name has not passed.
     pub fn credential_passed(&self, credential: &Pubkey) -> bool {
         let key = credential.to_string();
-        !self.checks.iter().any(|c| {
-            c.status == CheckStatus::Fail && c.credential.as_deref().is_none_or(|k| k == key)
-        })
+        let grant_in_force = self.checks.iter().any(|c| {
+            c.credential.is_none()
+                && c.kind == CheckKind::GrantInForce
+                && c.status == CheckStatus::Pass
+        });
+        let lines = || {
+            self.checks
+                .iter()
+                .filter(|c| c.credential.as_deref().is_none_or(|k| k == key))
+        };
+        grant_in_force
+            && !lines().any(|c| c.status == CheckStatus::Fail)
+            && REQUIRED_CREDENTIAL_CHECKS.iter().all(|kind| {
+                lines().any(|c| {
+                    c.credential.is_some() && c.kind == *kind && c.status == CheckStatus::Pass
+                })
+            })
+    }
+
+    /// [`Self::credential_passed`], and its shared document opened its commitment.
+    pub fn credential_passed_strict(&self, credential: &Pubkey) -> bool {
+        let key = credential.to_string();
+        self.credential_passed(credential)
+            && self.checks.iter().any(|c| {
+                c.credential.as_deref() == Some(key.as_str())
+                    && c.kind == CheckKind::Document
+                    && c.status == CheckStatus::Pass
+            })
+    }
+
+    /// What was left unchecked (documents not shared), as `credential: detail` lines.
+    pub fn not_checked(&self) -> Vec<String> {
+        self.checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::NotChecked)
+            .map(|c| match &c.credential {
+                Some(k) => format!("{k}: {}", c.detail),
+                None => c.detail.clone(),
+            })
+            .collect()
     }
 
     /// The failures, as `credential: detail` lines.
@@ -481,6 +549,76 @@ pub async fn share_from_grant(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn line(credential: Option<&Pubkey>, kind: CheckKind, status: CheckStatus) -> Check {
+        Check {
+            credential: credential.map(Pubkey::to_string),
+            kind,
+            status,
+            detail: String::new(),
+        }
+    }
+
+    /// A report on `credential` with every check passed and its document in `document`.
+    fn report(credential: &Pubkey, document: CheckStatus) -> Report {
+        let mut checks = vec![line(None, CheckKind::GrantInForce, CheckStatus::Pass)];
+        for kind in REQUIRED_CREDENTIAL_CHECKS {
+            checks.push(line(Some(credential), kind, CheckStatus::Pass));
+        }
+        checks.push(line(Some(credential), CheckKind::Document, document));
+        Report {
+            checked_at: 0,
+            checks,
+            round_trips: 1,
+        }
+    }
+
+    #[test]
+    fn a_strict_pass_needs_every_document_checked() {
+        let c = Pubkey::new_unique();
+        let full = report(&c, CheckStatus::Pass);
+        assert!(full.passed() && full.passed_strict());
+        assert!(full.credential_passed(&c) && full.credential_passed_strict(&c));
+        let unchecked = report(&c, CheckStatus::NotChecked);
+        assert!(unchecked.passed() && !unchecked.passed_strict());
+        assert!(unchecked.credential_passed(&c) && !unchecked.credential_passed_strict(&c));
+        assert_eq!(unchecked.not_checked().len(), 1);
+        // Nothing checked proves nothing.
+        let empty = Report {
+            checked_at: 0,
+            checks: vec![],
+            round_trips: 0,
+        };
+        assert!(empty.passed() && !empty.passed_strict());
+    }
+
+    #[test]
+    fn a_credential_passes_only_with_every_required_check_present_and_passed() {
+        let c = Pubkey::new_unique();
+        // A credential the report does not name has not passed.
+        assert!(!report(&c, CheckStatus::Pass).credential_passed(&Pubkey::new_unique()));
+        for kind in REQUIRED_CREDENTIAL_CHECKS {
+            let mut missing = report(&c, CheckStatus::Pass);
+            missing.checks.retain(|l| l.kind != kind);
+            assert!(!missing.credential_passed(&c), "{kind:?} missing");
+            let mut failed = report(&c, CheckStatus::Pass);
+            failed
+                .checks
+                .iter_mut()
+                .filter(|l| l.kind == kind)
+                .for_each(|l| l.status = CheckStatus::Fail);
+            assert!(!failed.credential_passed(&c), "{kind:?} failed");
+        }
+        // The grant must be in force, and said to be.
+        let mut no_grant = report(&c, CheckStatus::Pass);
+        no_grant.checks.remove(0);
+        assert!(!no_grant.credential_passed(&c));
+        let mut revoked = report(&c, CheckStatus::Pass);
+        revoked.checks[0].status = CheckStatus::Fail;
+        assert!(!revoked.credential_passed(&c));
+    }
+
     #[test]
     fn dates_are_civil_utc() {
         assert_eq!(super::utc(0), "1970-01-01 00:00:00 UTC");

@@ -128,4 +128,17 @@ pub enum ConsentError {
     /// The same schema is listed twice.
     #[msg("A schema is listed twice")]
     DuplicateSchema,
+    /// The request's terms are not the ones the subject approved: it was changed (withdrawn and
+    /// filed again) after she read it.
+    #[msg("Request terms changed since they were read: read the request again before approving")]
+    RequestTermsChanged,
+    /// The recipient key is not a usable X25519 public key (zero or of small order).
+    #[msg("Recipient key is not a valid X25519 public key")]
+    InvalidRecipientKey,
+    /// The account passed as a credential's issuer is not that credential's issuer.
+    #[msg("Issuer account is not the credential's issuer")]
+    IssuerMismatch,
+    /// The account passed as an issuer is not a registry issuer.
+    #[msg("Account is not a registry issuer")]
+    NotAnIssuer,
 }

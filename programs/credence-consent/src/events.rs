@@ -75,24 +75,23 @@ pub struct AccessRecorded {
     pub timestamp: i64,
     /// Total fees paid for this access, in the fee mint's base units (0: none due).
     pub fees_paid: u64,
+    /// The mint the fees were paid in (the default key when none was due).
+    pub fee_mint: Pubkey,
 }
 
-/// A grantee paid a schema's verification fee to its issuer's treasury.
+/// A grantee paid a schema's verification fee to its issuer's treasury. Kept small: one is
+/// logged per paid credential, up to 16 in one transaction under Solana's 10 KB log limit; the
+/// grantee, the mint and the total are in the same transaction's `AccessRecorded`, and the
+/// schema is the credential's.
 #[event]
 pub struct FeePaid {
     /// The grant the access was recorded under.
     pub grant: Pubkey,
-    /// The grantee who paid.
-    pub grantee: Pubkey,
     /// The credential verified.
     pub credential: Pubkey,
-    /// Its schema, whose fee was paid.
-    pub schema: Pubkey,
-    /// The fee mint.
-    pub mint: Pubkey,
     /// The treasury paid.
     pub treasury: Pubkey,
-    /// The amount, in base units.
+    /// The amount, in the fee mint's base units.
     pub amount: u64,
 }
 

@@ -125,4 +125,7 @@ pub enum RegistryError {
     /// The schema has no fee to clear.
     #[msg("Schema has no fee")]
     NoFeeSet,
+    /// The issuer's authority is not the one the admin named: someone else registered this id.
+    #[msg("Issuer's authority is not the one named: the id was registered by another key")]
+    IssuerAuthorityMismatch,
 }

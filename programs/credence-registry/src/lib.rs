@@ -64,8 +64,20 @@ pub mod credence_registry {
     }
 
     /// Accredits a pending issuer. Signer: the admin. Changes: issuer status, accredited count.
+    /// Prefer `accredit_issuer_checked`, which also names the authority meant: issuer ids are
+    /// public and first come, first served.
     pub fn accredit_issuer(ctx: Context<IssuerAdmin>) -> Result<()> {
         IssuerAdmin::accredit(ctx)
+    }
+
+    /// Accredits a pending issuer if its authority is `args.authority`, the key the admin means;
+    /// an id registered first by anyone else is refused (`IssuerAuthorityMismatch`). Signer: the
+    /// admin. Changes: issuer status, accredited count.
+    pub fn accredit_issuer_checked(
+        ctx: Context<IssuerAdmin>,
+        args: AccreditIssuerCheckedArgs,
+    ) -> Result<()> {
+        IssuerAdmin::accredit_checked(ctx, args)
     }
 
     /// Suspends an accredited issuer. Signer: the admin. Changes: issuer status, accredited count.

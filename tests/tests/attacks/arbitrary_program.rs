@@ -1,8 +1,9 @@
-//! Arbitrary program passed where a known program is expected. The only program either program
-//! invokes is the system program (to create accounts in `init`), through a `Program<System>`
-//! account that must be the system program's id (`InvalidProgramId`, 3008). The tests pass the
-//! other Credence program (a real executable), the program itself, and an ordinary wallet in that
-//! slot of every instruction that creates an account.
+//! Arbitrary program passed where a known program is expected. The programs invoke two others:
+//! the system program (to create accounts in `init`), through a `Program<System>` account, and
+//! SPL Token (`record_access` paying a fee with `transfer_checked`), through a `Program<Token>`
+//! account; each must be that program's id (`InvalidProgramId`, 3008). The tests pass the other
+//! Credence program (a real executable), the program itself, Token-2022 and an ordinary wallet in
+//! those slots.
 
 use anchor_lang::error::ErrorCode as AnchorError;
 use credence_registry::AddDelegateArgs;
@@ -119,4 +120,67 @@ async fn consent_refuses_another_program_as_the_system_program() {
         )
         .await;
     }
+}
+
+/// `record_access` invokes SPL Token (`transfer_checked`) to pay a schema's fee. Its token
+/// program slot is a `Program<Token>`: Token-2022 (whose `transfer_checked` has the same
+/// layout), either Credence program, or a wallet in its place is refused before any CPI, and no
+/// token moves.
+#[tokio::test]
+async fn consent_refuses_another_program_as_the_token_program() {
+    use credence_consent::state::AccessOutcome;
+    use credence_sdk::ix::consent::FeePayment;
+    use credence_tests::{token_balance, Scenario, Stage, FEE};
+
+    const TOKEN: Pubkey = anchor_spl::token::ID;
+    let token_2022: Pubkey = "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"
+        .parse()
+        .unwrap();
+    let mut s = Scenario::build(Stage::Grant).await;
+    let f = s.with_fee(10 * FEE).await;
+    let recruiter = s.recruiter.insecure_clone();
+    let grant = s.grant;
+    let accessed = s.accessed(&grant, 1).await;
+    let ix = cix::record_paid_access(
+        &recruiter.pubkey(),
+        &grant,
+        1,
+        AccessOutcome::Verified,
+        &accessed,
+        Some(FeePayment {
+            payer: f.payer,
+            mint: f.token.mint,
+            max_fee: FEE,
+        }),
+    );
+    let slot = ix
+        .accounts
+        .iter()
+        .position(|m| m.pubkey == TOKEN)
+        .expect("a token program slot");
+    // The consent program's own id in an optional slot is Anchor's "absent": a fee is due, so
+    // that is refused as missing fee accounts.
+    let cases: [(Pubkey, u32); 4] = [
+        (token_2022, AnchorError::InvalidProgramId.into()),
+        (credence_registry::ID, AnchorError::InvalidProgramId.into()),
+        (s.stranger.pubkey(), AnchorError::InvalidProgramId.into()),
+        (
+            credence_consent::ID,
+            credence_consent::error::ConsentError::FeeAccountsMissing.into(),
+        ),
+    ];
+    for (imposter, code) in cases {
+        let mut ix = ix.clone();
+        ix.accounts[slot].pubkey = imposter;
+        refuse(
+            &mut s.chain,
+            &[ix],
+            &[&recruiter],
+            code,
+            &[f.payer, f.treasury],
+        )
+        .await;
+    }
+    assert_eq!(token_balance(&mut s.chain, &f.payer).await, 10 * FEE);
+    assert_eq!(token_balance(&mut s.chain, &f.treasury).await, 0);
 }

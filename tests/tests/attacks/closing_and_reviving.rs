@@ -234,3 +234,90 @@ async fn registry_closed_credential_address_can_be_reissued_by_its_issuer_only()
             address: credential
         }));
 }
+
+/// The requester withdraws a request and files another at the same address in one transaction,
+/// between the candidate's reading it and her approval. Her approval carries the hash of the
+/// terms she read, so it is refused and nothing is granted; approving what is there now needs a
+/// fresh reading.
+#[tokio::test]
+async fn request_swapped_under_approval_is_refused() {
+    use credence_consent::{
+        error::ConsentError,
+        state::{AccessRequest, CredentialRef},
+        ApproveRequestArgs, CreateRequestArgs,
+    };
+    use credence_tests::{assert_error, Scenario, Stage, WEEK};
+
+    let mut s = Scenario::build(Stage::Credential).await;
+    let degree = s.credential;
+    let licence = s.issue([2; 32]).await;
+    let subject = s.subject.insecure_clone();
+    let recruiter = s.recruiter.insecure_clone();
+    let terms =
+        |credentials: Vec<Pubkey>, duration_secs, max_uses, recipient_key| CreateRequestArgs {
+            request_id: 1,
+            subject: subject.pubkey(),
+            credentials: credentials
+                .into_iter()
+                .map(|address| CredentialRef::Account { address })
+                .collect(),
+            schemas: vec![],
+            purpose: "Recruitment: ICU nurse".into(),
+            duration_secs,
+            max_uses,
+            recipient_key,
+        };
+    let ix = cix::create_request(&recruiter.pubkey(), terms(vec![degree], WEEK, 1, [9; 32]));
+    s.chain.send_ok(&[ix], &[&recruiter]).await;
+    let address = pda::request(&subject.pubkey(), &recruiter.pubkey(), 1).0;
+    // She reads it: her degree, a week, one use.
+    let read: AccessRequest = s.chain.account(&address).await.unwrap();
+
+    // The swap, in one transaction: every credential, 400 days, unlimited uses, another key.
+    let swap = [
+        cix::withdraw_request(&recruiter.pubkey(), &address),
+        cix::create_request(
+            &recruiter.pubkey(),
+            terms(vec![degree, licence], 400 * 24 * 3600, 0, [7; 32]),
+        ),
+    ];
+    s.chain.send_ok(&swap, &[&recruiter]).await;
+    let now_there: AccessRequest = s.chain.account(&address).await.unwrap();
+    assert_eq!(
+        now_there.max_uses, 0,
+        "the request was replaced at the same address"
+    );
+    assert_ne!(now_there.terms_hash(), read.terms_hash());
+
+    // Her approval of what she read is refused, and nothing is granted.
+    let approval = |terms_hash, grant_id| {
+        cix::approve_request(
+            &subject.pubkey(),
+            &recruiter.pubkey(),
+            &address,
+            ApproveRequestArgs {
+                grant_id,
+                credentials: vec![CredentialRef::Account { address: degree }],
+                sealed_key: vec![],
+                terms_hash,
+            },
+        )
+    };
+    let out = s
+        .chain
+        .send(&[approval(read.terms_hash(), 1)], &[&subject])
+        .await;
+    assert_error(&out, ConsentError::RequestTermsChanged);
+    let grant = pda::grant(&subject.pubkey(), &recruiter.pubkey(), 1).0;
+    assert!(s.chain.raw_account(&grant).await.is_none(), "no grant");
+    assert!(
+        s.chain.raw_account(&address).await.is_some(),
+        "the request stays open"
+    );
+
+    // Only an approval of the terms as they are now goes through.
+    s.chain
+        .send_ok(&[approval(now_there.terms_hash(), 1)], &[&subject])
+        .await;
+    assert!(s.chain.raw_account(&grant).await.is_some());
+}

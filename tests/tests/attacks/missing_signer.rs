@@ -428,6 +428,7 @@ async fn pool_and_fee_instructions_refuse_every_unsigned_slot() {
                     grant_id: 9,
                     credentials: credential,
                     sealed_key: vec![],
+                    terms_hash: [0; 32],
                 },
             ),
             unsigned_slot: 0,

@@ -2,23 +2,26 @@
 //! the real SPL Token program, with balances asserted before and after every attempt.
 
 use anchor_lang::error::ErrorCode as AnchorError;
+use anchor_lang::Space;
 use credence_consent::{
     error::ConsentError,
     events::{AccessRecorded, FeePaid},
-    state::AccessOutcome,
+    state::{AccessOutcome, CredentialRef, Grant},
 };
 use credence_registry::{
+    constants::REASON_FRAUD,
     error::RegistryError,
     events::{SchemaFeeCleared, SchemaFeeSet},
-    state::{Schema, SchemaFee},
+    state::{Credential, Schema, SchemaFee},
 };
 use credence_sdk::ix::{
     consent::{self as cix, Accessed, FeePayment},
-    registry::{self as rix, IssuerDecision},
+    registry::{self as rix, CredentialChange, IssuerDecision},
 };
 use credence_tests::{
-    assert_error, assert_instruction_error, token_balance, FeeSetup, FeeToken, Outcome, Scenario,
-    Stage, DECIMALS, FEE,
+    assert_error, assert_instruction_error, issuer_args,
+    security::{anchor_bytes, forge_account},
+    token_balance, FeeSetup, FeeToken, Outcome, Scenario, Stage, DECIMALS, FEE,
 };
 use solana_instruction::error::InstructionError;
 use solana_pubkey::Pubkey;
@@ -276,7 +279,14 @@ async fn record_access_pays_the_fee_from_the_recruiter_to_the_treasury() {
         (s.credential, f.treasury, FEE)
     );
     let recorded: Vec<AccessRecorded> = out.events(&CONSENT);
-    assert_eq!((recorded[0].fees_paid, recorded[0].use_number), (FEE, 1));
+    assert_eq!(
+        (
+            recorded[0].fees_paid,
+            recorded[0].fee_mint,
+            recorded[0].use_number
+        ),
+        (FEE, f.token.mint, 1)
+    );
     // The token program really ran, as an inner instruction of record_access.
     assert!(
         out.logs
@@ -533,4 +543,198 @@ async fn fees_in_two_mints_or_overflowing_are_refused() {
     );
     assert_eq!(token_balance(&mut s.chain, &f.payer).await, 10 * FEE);
     assert_eq!(token_balance(&mut s.chain, &f.treasury).await, 0);
+}
+
+// ---------------------------------------------------------------- fees only while in force
+
+/// A paid access over the scenario's credential after `change`, which takes the issuer or the
+/// credential out of force: it is recorded, and no token moves.
+async fn recorded_without_fee(s: &mut Scenario, f: &FeeSetup, context: &str) {
+    let subject_account = f.token.fund(&mut s.chain, &s.subject.pubkey(), 0).await;
+    let before = balances(s, f, &subject_account).await;
+    let uses_before = grant_uses(s).await;
+    let out = record_paid(s, f, FEE, |_, _| {}).await;
+    assert!(out.result.is_ok(), "{context}: {}", out.logs.join("\n"));
+    let after = balances(s, f, &subject_account).await;
+    assert_eq!(
+        (after.payer, after.treasury),
+        (before.payer, before.treasury),
+        "{context}: no fee moves"
+    );
+    assert_eq!(grant_uses(s).await, uses_before + 1, "{context}: recorded");
+    assert!(out.events::<FeePaid>(&CONSENT).is_empty(), "{context}");
+    let recorded: Vec<AccessRecorded> = out.events(&CONSENT);
+    assert_eq!(
+        (recorded[0].fees_paid, recorded[0].fee_mint),
+        (0, Pubkey::default()),
+        "{context}"
+    );
+    assert!(
+        !out.logs.iter().any(|l| l.contains("Tokenkeg")),
+        "{context}: the token program is not called"
+    );
+}
+
+#[tokio::test]
+async fn no_fee_after_issuer_or_credential_revoked() {
+    // The issuer suspended, then revoked by the admin: its fee, which only its own authority
+    // could clear, stops flowing at once.
+    let mut s = Scenario::build(Stage::Grant).await;
+    let f = s.with_fee(10 * FEE).await;
+    s.decide(IssuerDecision::Suspend).await;
+    recorded_without_fee(&mut s, &f, "issuer suspended").await;
+    s.decide(IssuerDecision::Reinstate).await;
+    let out = record_paid(&mut s, &f, FEE, |_, _| {}).await;
+    assert!(out.result.is_ok(), "{}", out.logs.join("\n"));
+    assert_eq!(
+        token_balance(&mut s.chain, &f.treasury).await,
+        FEE,
+        "paid again"
+    );
+    s.decide(IssuerDecision::Revoke).await;
+    recorded_without_fee(&mut s, &f, "issuer revoked").await;
+
+    // The credential suspended, then revoked, by its issuer.
+    let mut s = Scenario::build(Stage::Grant).await;
+    let f = s.with_fee(10 * FEE).await;
+    let authority = s.issuer_authority.insecure_clone();
+    let change = |s: &Scenario, change| {
+        rix::change_credential(change, &s.authority_signer(), &s.schema, &s.credential)
+    };
+    let ix = change(&s, CredentialChange::Suspend);
+    s.chain.send_ok(&[ix], &[&authority]).await;
+    recorded_without_fee(&mut s, &f, "credential suspended").await;
+    let ix = change(
+        &s,
+        CredentialChange::Revoke {
+            reason: REASON_FRAUD,
+        },
+    );
+    s.chain.send_ok(&[ix], &[&authority]).await;
+    recorded_without_fee(&mut s, &f, "credential revoked").await;
+
+    // The credential expired: one issued for a minute, under a grant of its own, and the clock
+    // moved past that minute.
+    let mut s = Scenario::build(Stage::Grant).await;
+    let f = s.with_fee(10 * FEE).await;
+    let authority = s.issuer_authority.insecure_clone();
+    let mut args = s.credential_args([5; 32]);
+    args.expires_at = Some(s.chain.now().await + 60);
+    let ix = rix::issue_credential(&s.authority_signer(), &authority.pubkey(), &s.schema, args);
+    s.chain.send_ok(&[ix], &[&authority]).await;
+    s.credential = credence_sdk::pda::credential(&s.issuer, &s.subject.pubkey(), &[5; 32]).0;
+    let args = s.grant_args(2, vec![s.credential]).await;
+    let subject = s.subject.insecure_clone();
+    let ix = cix::create_grant(&subject.pubkey(), args);
+    s.chain.send_ok(&[ix], &[&subject]).await;
+    s.grant = credence_sdk::pda::grant(&subject.pubkey(), &s.recruiter.pubkey(), 2).0;
+    s.chain.advance_time(120).await;
+    let credential: Credential = s.chain.account(&s.credential.clone()).await.unwrap();
+    assert!(credential.is_expired(s.chain.now().await));
+    recorded_without_fee(&mut s, &f, "credential expired").await;
+}
+
+#[tokio::test]
+async fn record_access_refuses_an_issuer_account_that_is_not_the_credentials() {
+    let mut s = Scenario::build(Stage::Grant).await;
+    let f = s.with_fee(10 * FEE).await;
+    // Another issuer of the same registry, accredited: its account stands in for the credential's.
+    let other_authority = s.stranger.insecure_clone();
+    let ix = rix::register_issuer(&other_authority.pubkey(), &s.registry, issuer_args("other"));
+    s.chain.send_ok(&[ix], &[&other_authority]).await;
+    let other = credence_sdk::pda::issuer(&s.registry, "other").0;
+    refused_moves_nothing(
+        &mut s,
+        &f,
+        FEE,
+        |a, _| a[0].issuer = other,
+        ConsentError::IssuerMismatch.into(),
+    )
+    .await;
+    // The issuer account left out: the treasury is read as the issuer.
+    refused_moves_nothing(
+        &mut s,
+        &f,
+        FEE,
+        |a, _| a[0].issuer = a[0].treasury.unwrap(),
+        ConsentError::IssuerMismatch.into(),
+    )
+    .await;
+}
+
+// ---------------------------------------------------------------- the 10 KB log limit
+
+/// Solana's per-transaction log limit: the runtime's collector keeps the first 10,000 bytes of
+/// log messages and drops the rest ("Log truncated").
+const LOG_LIMIT_BYTES: usize = 10_000;
+
+#[tokio::test]
+async fn record_access_audit_event_survives_the_log_limit() {
+    // The worst case: 16 paid credentials, 16 `transfer_checked` CPIs and 16 `FeePaid` events.
+    let mut s = Scenario::build(Stage::Grant).await;
+    let f = s.with_fee(100 * FEE).await;
+    let mut credentials = vec![s.credential];
+    for i in 0..15u8 {
+        credentials.push(s.issue([100 + i; 32]).await);
+    }
+    // A grant over 16 credentials needs an address lookup table to be created in one
+    // transaction; the test writes the widened grant directly.
+    let grant_key = s.grant;
+    let mut grant: Grant = s.chain.account(&grant_key).await.unwrap();
+    grant.credentials = credentials
+        .iter()
+        .map(|address| CredentialRef::Account { address: *address })
+        .collect();
+    forge_account(
+        &mut s.chain,
+        &grant_key,
+        &CONSENT,
+        anchor_bytes(&grant, 8 + Grant::INIT_SPACE),
+    );
+    let accessed = s.accessed(&grant_key, u16::MAX).await;
+    assert_eq!(accessed.len(), 16);
+    let recruiter = s.recruiter.insecure_clone();
+    let ix = cix::record_paid_access(
+        &recruiter.pubkey(),
+        &grant_key,
+        u16::MAX,
+        AccessOutcome::Verified,
+        &accessed,
+        Some(FeePayment {
+            payer: f.payer,
+            mint: f.token.mint,
+            max_fee: 16 * FEE,
+        }),
+    );
+    let out = s.chain.send(&[ix], &[&recruiter]).await;
+    assert!(out.result.is_ok(), "{}", out.logs.join("\n"));
+    assert_eq!(token_balance(&mut s.chain, &f.treasury).await, 16 * FEE);
+    assert_eq!(out.events::<FeePaid>(&CONSENT).len(), 16);
+
+    // The audit event is written before the first token CPI, so however long the fee logs
+    // grow, it is never the part that a truncation drops.
+    let first_cpi = out
+        .logs
+        .iter()
+        .position(|l| l.contains("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA invoke [2]"))
+        .expect("the token program ran");
+    let before_cpi: Vec<AccessRecorded> =
+        credence_sdk::events::events(&CONSENT, &out.logs[..first_cpi]);
+    assert_eq!(before_cpi.len(), 1, "{}", out.logs.join("\n"));
+    assert_eq!(before_cpi[0].credentials.len(), 16);
+
+    // And the whole transaction's logs fit the limit. The native build logs more than SBF
+    // would: each CPI's `invoke` and `success` lines twice (the runtime's and the syscall
+    // stub's), and each event with `Program log: data: ` where SBF writes `Program data: `; SBF
+    // adds one `consumed` line for record_access. So the bytes counted here bound the SBF figure.
+    let bytes: usize = out.logs.iter().map(String::len).sum();
+    println!(
+        "record_access with 16 paid credentials: {bytes} log bytes in {} lines (limit {LOG_LIMIT_BYTES})",
+        out.logs.len()
+    );
+    assert!(
+        bytes <= LOG_LIMIT_BYTES,
+        "{bytes} log bytes exceed the limit:\n{}",
+        out.logs.join("\n")
+    );
 }

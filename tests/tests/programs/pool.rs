@@ -54,11 +54,19 @@ async fn request(s: &mut Scenario, args: CreateRequestArgs) -> Outcome {
     s.chain.send(&[ix], &[&recruiter]).await
 }
 
-fn approve_args(s: &Scenario, grant_id: u64) -> ApproveRequestArgs {
+/// Approval of request 1 on the terms it holds now (zeros if there is none).
+async fn approve_args(s: &mut Scenario, grant_id: u64) -> ApproveRequestArgs {
+    let address = pda::request(&s.subject.pubkey(), &s.recruiter.pubkey(), 1).0;
+    let terms_hash = s
+        .chain
+        .account::<AccessRequest>(&address)
+        .await
+        .map_or([0; 32], |request| request.terms_hash());
     ApproveRequestArgs {
         grant_id,
         credentials: vec![account_ref(s.credential)],
         sealed_key: vec![],
+        terms_hash,
     }
 }
 
@@ -284,7 +292,12 @@ async fn create_request_refusals() {
     let base = request_args(&s, 1);
     let schema = s.schema;
     let stranger = s.stranger.pubkey();
-    let cases: Vec<(CreateRequestArgs, u32)> = vec![
+    let mut small_order = [0xff; 32];
+    small_order[0] = 0xec; // p - 1, of order 2
+    let mut high_bit_one = [0u8; 32];
+    high_bit_one[0] = 1;
+    high_bit_one[31] = 0x80; // u = 1 with the ignored top bit set
+    let mut cases: Vec<(CreateRequestArgs, u32)> = vec![
         (
             CreateRequestArgs {
                 credentials: vec![],
@@ -337,6 +350,16 @@ async fn create_request_refusals() {
             ConsentError::CredentialOfAnotherSubject.into(),
         ),
     ];
+    // A recipient key a sealed box cannot protect: zero, or any other point of small order.
+    for recipient_key in [[0; 32], small_order, high_bit_one] {
+        cases.push((
+            CreateRequestArgs {
+                recipient_key,
+                ..base.clone()
+            },
+            ConsentError::InvalidRecipientKey.into(),
+        ));
+    }
     for (args, code) in cases {
         let out = request(&mut s, args).await;
         assert_error(&out, code);
@@ -371,7 +394,7 @@ async fn approve_request_creates_the_grant_and_closes_the_request() {
         &subject.pubkey(),
         &s.recruiter.pubkey(),
         &address,
-        approve_args(&s, 7),
+        approve_args(&mut s, 7).await,
     );
     let out = s.chain.send_ok(&[ix], &[&subject]).await;
     let now = s.chain.now().await;
@@ -409,7 +432,7 @@ async fn approve_request_by_schema_grants_a_credential_of_that_schema() {
         &subject.pubkey(),
         &s.recruiter.pubkey(),
         &address,
-        approve_args(&s, 1),
+        approve_args(&mut s, 1).await,
     );
     s.chain.send_ok(&[ix], &[&subject]).await;
 }
@@ -425,7 +448,7 @@ async fn approve_request_refusals() {
     let stranger = s.stranger.insecure_clone();
     let recruiter = s.recruiter.pubkey();
     // A credential the request did not ask for.
-    let mut args = approve_args(&s, 1);
+    let mut args = approve_args(&mut s, 1).await;
     args.credentials = vec![account_ref(unrequested)];
     let ix = cix::approve_request(&subject.pubkey(), &recruiter, &address, args);
     assert_error(
@@ -433,7 +456,12 @@ async fn approve_request_refusals() {
         ConsentError::NotRequested,
     );
     // The rent sent to someone other than the requester.
-    let mut ix = cix::approve_request(&subject.pubkey(), &recruiter, &address, approve_args(&s, 1));
+    let mut ix = cix::approve_request(
+        &subject.pubkey(),
+        &recruiter,
+        &address,
+        approve_args(&mut s, 1).await,
+    );
     ix.accounts[1].pubkey = stranger.pubkey();
     assert_error(
         &s.chain.send(&[ix], &[&subject]).await,
@@ -444,14 +472,14 @@ async fn approve_request_refusals() {
         &stranger.pubkey(),
         &recruiter,
         &address,
-        approve_args(&s, 1),
+        approve_args(&mut s, 1).await,
     );
     assert_error(
         &s.chain.send(&[ix], &[&stranger]).await,
         ConsentError::NotSubject,
     );
     // A sealed key too long.
-    let mut args = approve_args(&s, 1);
+    let mut args = approve_args(&mut s, 1).await;
     args.sealed_key = vec![1; MAX_SEALED_KEY_LEN + 1];
     let ix = cix::approve_request(&subject.pubkey(), &recruiter, &address, args);
     assert_error(
@@ -460,9 +488,19 @@ async fn approve_request_refusals() {
     );
     assert!(s.chain.raw_account(&address).await.is_some(), "still open");
     // Approved once; a second approval finds no request.
-    let ix = cix::approve_request(&subject.pubkey(), &recruiter, &address, approve_args(&s, 1));
+    let ix = cix::approve_request(
+        &subject.pubkey(),
+        &recruiter,
+        &address,
+        approve_args(&mut s, 1).await,
+    );
     s.chain.send_ok(&[ix], &[&subject]).await;
-    let ix = cix::approve_request(&subject.pubkey(), &recruiter, &address, approve_args(&s, 2));
+    let ix = cix::approve_request(
+        &subject.pubkey(),
+        &recruiter,
+        &address,
+        approve_args(&mut s, 2).await,
+    );
     assert_error(
         &s.chain.send(&[ix], &[&subject]).await,
         AnchorError::AccountNotInitialized,

@@ -398,6 +398,64 @@ async fn accredit_issuer_ok() {
 }
 
 #[tokio::test]
+async fn accredit_issuer_checked_ok_when_the_authority_is_the_one_named() {
+    let mut s = Scenario::build(Stage::PendingIssuer).await;
+    let ix = rix::accredit_issuer_checked(
+        &s.admin.pubkey(),
+        &s.registry,
+        &s.issuer,
+        &s.issuer_authority.pubkey(),
+    );
+    let out = s.chain.send_ok(&[ix], &[&s.admin]).await;
+    let events: Vec<IssuerStatusChanged> = out.events(&REGISTRY);
+    assert_eq!(
+        (events[0].issuer, events[0].previous, events[0].status),
+        (s.issuer, IssuerStatus::Pending, IssuerStatus::Accredited)
+    );
+    assert_eq!(
+        s.chain
+            .account::<Registry>(&s.registry)
+            .await
+            .unwrap()
+            .accredited_count,
+        1
+    );
+}
+
+#[tokio::test]
+async fn accredit_issuer_checked_refusals() {
+    let mut s = Scenario::build(Stage::PendingIssuer).await;
+    let (admin, authority) = (s.admin.insecure_clone(), s.issuer_authority.pubkey());
+    let issuer = s.issuer;
+    let checked = |signer: &Pubkey, registry: &Pubkey, named: &Pubkey| {
+        rix::accredit_issuer_checked(signer, registry, &issuer, named)
+    };
+    // Another authority named than the one that registered the id: refused, still pending.
+    let ix = checked(&admin.pubkey(), &s.registry, &s.stranger.pubkey());
+    let out = s.chain.send(&[ix], &[&admin]).await;
+    assert_error(&out, RegistryError::IssuerAuthorityMismatch);
+    // Not the admin.
+    let ix = checked(&authority, &s.registry, &authority);
+    let issuer_authority = s.issuer_authority.insecure_clone();
+    let out = s.chain.send(&[ix], &[&issuer_authority]).await;
+    assert_error(&out, RegistryError::NotAdmin);
+    assert_eq!(
+        s.chain.account::<Issuer>(&s.issuer).await.unwrap().status,
+        IssuerStatus::Pending
+    );
+    // Not pending any more.
+    let ix = checked(&admin.pubkey(), &s.registry, &authority);
+    s.chain.send_ok(std::slice::from_ref(&ix), &[&admin]).await;
+    let out = s.chain.send(&[ix], &[&admin]).await;
+    assert_error(&out, RegistryError::IssuerNotPending);
+    // Revoked issuers stay revoked.
+    s.decide(IssuerDecision::Revoke).await;
+    let ix = checked(&admin.pubkey(), &s.registry, &authority);
+    let out = s.chain.send(&[ix], &[&admin]).await;
+    assert_error(&out, RegistryError::IssuerRevoked);
+}
+
+#[tokio::test]
 async fn accredit_issuer_fails_when_not_admin() {
     let mut s = Scenario::build(Stage::PendingIssuer).await;
     // The issuer cannot accredit itself.

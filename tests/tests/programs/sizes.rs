@@ -118,14 +118,19 @@ fn credentials_per_transaction_for_the_pool_and_fees_are_pinned() {
                 grant_id: 1,
                 credentials: refs(n),
                 sealed_key: vec![0; 80],
+                terms_hash: [0; 32],
             },
         )
     });
     let paid = most(&|n| {
+        // One issuer (the usual case: a recruiter checks one university's or council's
+        // credentials); the message lists it once.
+        let issuer = Pubkey::new_unique();
         let accessed: Vec<Accessed> = (0..n)
             .map(|_| Accessed {
                 credential: Pubkey::new_unique(),
                 schema: Pubkey::new_unique(),
+                issuer,
                 treasury: Some(Pubkey::new_unique()),
             })
             .collect();
@@ -145,7 +150,7 @@ fn credentials_per_transaction_for_the_pool_and_fees_are_pinned() {
     println!("listing {listing}, request {request}, approval {approve}, paid access {paid}");
     assert_eq!(
         (listing, request, approve, paid),
-        (14, 12, 12, 9),
-        "credentials per 1,232-byte transaction: listing, request, approval (80-byte sealed key), paid access (distinct schemas and treasuries)"
+        (14, 12, 12, 8),
+        "credentials per 1,232-byte transaction: listing, request, approval (80-byte sealed key), paid access (distinct schemas and treasuries, one issuer)"
     );
 }

@@ -3,7 +3,7 @@
 
 use credence_sdk::{
     consent_program::state::{AccessRequest, Listing},
-    roles::{format_amount, ListingTerms, PoolQuery, RequestTerms, TokenMint},
+    roles::{format_amount, FeeCap, ListingTerms, PoolQuery, RequestTerms, TokenMint},
 };
 
 use super::*;
@@ -153,7 +153,7 @@ async fn pool_search_request_approve_verify_and_pay() {
     assert_eq!(waiting[0].0, request);
     let (sealed, key) = sealing::seal_document(DEGREE_DOCUMENT);
     let grant = candidate
-        .approve(&request, 1, None, Some(&key))
+        .approve(&request, &waiting[0].1, 1, None, Some(&key))
         .await
         .unwrap();
     assert!(candidate.requests().await.unwrap().is_empty());
@@ -173,7 +173,10 @@ async fn pool_search_request_approve_verify_and_pay() {
     let report = recruiter.verify(&verify_request).await.unwrap();
     assert!(report.passed(), "{:?}", report.failures());
     assert_eq!(
-        recruiter.open_document(&grant, &sealed).await.unwrap(),
+        recruiter
+            .open_document(&grant, &address(&p.degree), &sealed, &salt(&p.degree))
+            .await
+            .unwrap(),
         DEGREE_DOCUMENT
     );
 
@@ -195,7 +198,11 @@ async fn pool_search_request_approve_verify_and_pay() {
     );
     let recruiter_before = recruiter.token_balance(&p.mint).await.unwrap();
     let nurse_lamports = w.transport.balance(&w.nurse.pubkey()).await.unwrap();
-    recruiter.record_access(&grant, &report).await.unwrap();
+    let cap = |max| FeeCap { mint: p.mint, max };
+    recruiter
+        .record_access_within(&grant, &report, Some(cap(FEE)))
+        .await
+        .unwrap();
     assert_eq!(
         university
             .treasury(&w.degree_schema)
@@ -214,15 +221,18 @@ async fn pool_search_request_approve_verify_and_pay() {
         nurse_lamports,
         "the candidate never pays"
     );
-    let trail = candidate.audit_trail().await.unwrap();
+    let trail = candidate.audit_trail().await.unwrap().entries;
     assert_eq!(trail.len(), 1);
 
-    // A stated maximum below the fee is refused by the program, and nothing moves.
+    // A stated maximum below the fee is refused before sending, and nothing moves.
     let err = recruiter
-        .record_access_within(&grant, &report, Some(FEE - 1))
+        .record_access_within(&grant, &report, Some(cap(FEE - 1)))
         .await
         .unwrap_err();
-    assert_program_error(&err, "credence_consent", "FeeAboveMaximum");
+    assert!(
+        matches!(err, SdkError::FeeAboveCap { total: FEE, max, .. } if max == FEE - 1),
+        "{err:?}"
+    );
     assert_eq!(
         university
             .treasury(&w.degree_schema)
@@ -301,7 +311,11 @@ async fn declined_and_withdrawn_requests_and_unlisting() {
     let first = recruiter.request_access(terms(1)).await.unwrap();
     let second = recruiter.request_access(terms(2)).await.unwrap();
     // A request by schema needs her choice of credentials.
-    let err = candidate.approve(&first, 1, None, None).await.unwrap_err();
+    let first_read: AccessRequest = accounts::fetch(&w.transport, &first).await.unwrap();
+    let err = candidate
+        .approve(&first, &first_read, 1, None, None)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("choose the credentials"), "{err}");
     candidate.decline(&first).await.unwrap();
     recruiter.withdraw(&second).await.unwrap();

@@ -7,14 +7,17 @@ use clap::Subcommand;
 use credence_registry::state::Credential;
 use credence_sdk::{
     accounts,
+    commitment::IssuerSecret,
     ix::registry::CredentialChange,
     roles::{IssueRequest, Issuer},
     verify::reason_name,
+    SdkError,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use crate::{
+    commands::issuer::load_secret,
     config::{parse_pubkey, Config},
     output::{Output, OutputFormat},
 };
@@ -55,6 +58,10 @@ pub enum CredentialCommand {
         /// Expiry (unix seconds); default: the schema's validity.
         #[arg(long)]
         expires_at: Option<i64>,
+        /// The issuer's secret file (default
+        /// `~/.config/credence/issuers/<registry>-<issuer id>.secret`, made by `issuer register`).
+        #[arg(long, env = "CREDENCE_ISSUER_SECRET")]
+        issuer_secret: Option<PathBuf>,
     },
     /// Issue a CSV batch (`subject,reference,document_file[,expires_at]`), packed into as few
     /// transactions as fit. Safe to kill and re-run: nothing is duplicated or lost.
@@ -70,6 +77,10 @@ pub enum CredentialCommand {
         /// Where to write every credential's address and salt (JSON) for the candidates.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The issuer's secret file (default
+        /// `~/.config/credence/issuers/<registry>-<issuer id>.secret`, made by `issuer register`).
+        #[arg(long, env = "CREDENCE_ISSUER_SECRET")]
+        issuer_secret: Option<PathBuf>,
     },
     /// Suspend an active credential.
     Suspend {
@@ -269,14 +280,16 @@ pub async fn run(config: &Config, command: CredentialCommand) -> anyhow::Result<
             reference,
             document,
             expires_at,
+            issuer_secret,
         } => {
             let schema = parse_pubkey("--schema", &schema)?;
             let subject = parse_pubkey("--subject", &subject)?;
             let document = std::fs::read(&document)
                 .map_err(|e| anyhow!("cannot read document {}: {e}", document.display()))?;
+            let secret = secret_of(&issuer, issuer_secret.as_deref())?;
             let keypair = config.keypair()?;
             let transport = config.transport().await?;
-            let role = issuer_role(&transport, &keypair, &issuer)?;
+            let role = issuer_role(&transport, &keypair, &issuer)?.with_secret(&secret);
             let issued = role
                 .issue(&IssueRequest {
                     subject,
@@ -302,12 +315,14 @@ pub async fn run(config: &Config, command: CredentialCommand) -> anyhow::Result<
             schema,
             csv,
             out,
+            issuer_secret,
         } => {
             let schema = parse_pubkey("--schema", &schema)?;
             let rows = read_csv(&csv, schema)?;
+            let secret = secret_of(&issuer, issuer_secret.as_deref())?;
             let keypair = config.keypair()?;
             let transport = config.transport().await?;
-            let role = issuer_role(&transport, &keypair, &issuer)?;
+            let role = issuer_role(&transport, &keypair, &issuer)?.with_secret(&secret);
             let bar = if config.output == OutputFormat::Display {
                 ProgressBar::new(rows.len() as u64)
             } else {
@@ -322,9 +337,14 @@ pub async fn run(config: &Config, command: CredentialCommand) -> anyhow::Result<
                 .issue_batch(&requests, |done| bar.set_position(done as u64))
                 .await;
             bar.finish_and_clear();
-            let report = result.context(
-                "the batch stopped; re-run the same command to finish it (nothing is duplicated)",
-            )?;
+            let report = match result {
+                Ok(report) => report,
+                // A row that differs from what is on-chain: re-running as is would stop again.
+                Err(err @ SdkError::ExistingCredentialDiffers { .. }) => return Err(err.into()),
+                Err(err) => Err(err).context(
+                    "the batch stopped; re-run the same command to finish it (nothing is duplicated)",
+                )?,
+            };
             if let Some(out) = &out {
                 std::fs::write(out, serde_json::to_string_pretty(&report.credentials)?)
                     .map_err(|e| anyhow!("cannot write {}: {e}", out.display()))?;
@@ -416,6 +436,12 @@ fn issuer_role<'a>(
     } else {
         role
     })
+}
+
+/// The issuer's secret for an issuing command (see [`load_secret`]).
+fn secret_of(issuer: &IssuerRef, given: Option<&Path>) -> anyhow::Result<IssuerSecret> {
+    let registry = parse_pubkey("--registry", &issuer.registry)?;
+    load_secret(given, &registry, &issuer.issuer_id)
 }
 
 async fn change(

@@ -15,10 +15,9 @@ use std::time::Instant;
 use clap::Args;
 use credence_registry::{CreateSchemaArgs, RegisterIssuerArgs};
 use credence_sdk::{
-    commitment::Salt,
-    ix::registry::IssuerDecision,
+    commitment::{IssuerSecret, Salt},
     roles::{
-        format_amount, Candidate, IssueRequest, Issuer, ListingTerms, PoolQuery, Recruiter,
+        format_amount, Candidate, FeeCap, IssueRequest, Issuer, ListingTerms, PoolQuery, Recruiter,
         RegistryAdmin, RequestTerms, TokenMint,
     },
     sealing,
@@ -117,7 +116,11 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
     let registry_name = format!("ng-health-{}", &regulator.pubkey().to_string()[..6]);
     let admin = RegistryAdmin::new(&transport, &regulator, &registry_name);
     admin.create(&registry_name).await?;
-    let uni = Issuer::new(&transport, &university, admin.registry, "unilag");
+    // Each issuer's secret (the key of its credential ids and salts), fresh for the demo and
+    // kept in memory only.
+    let (uni_secret, nmc_secret) = (IssuerSecret::generate(), IssuerSecret::generate());
+    let uni =
+        Issuer::new(&transport, &university, admin.registry, "unilag").with_secret(&uni_secret);
     uni.register(RegisterIssuerArgs {
         issuer_id: "unilag".into(),
         name: "University of Lagos".into(),
@@ -125,7 +128,7 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
         jurisdiction: "NG".into(),
     })
     .await?;
-    let nmc = Issuer::new(&transport, &council, admin.registry, "nmcn");
+    let nmc = Issuer::new(&transport, &council, admin.registry, "nmcn").with_secret(&nmc_secret);
     nmc.register(RegisterIssuerArgs {
         issuer_id: "nmcn".into(),
         name: "Nursing and Midwifery Council of Nigeria".into(),
@@ -133,8 +136,8 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
         jurisdiction: "NG".into(),
     })
     .await?;
-    admin.decide(IssuerDecision::Accredit, &uni.issuer).await?;
-    admin.decide(IssuerDecision::Accredit, &nmc.issuer).await?;
+    admin.accredit(&uni.issuer, &university.pubkey()).await?;
+    admin.accredit(&nmc.issuer, &council.pubkey()).await?;
     story.step(
         "Registry created; university and nursing council accredited",
         format!("registry {} ({registry_name})\nuniversity issuer {}\ncouncil issuer {}", admin.registry, uni.issuer, nmc.issuer),
@@ -276,9 +279,17 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
     );
 
     // 6. She approves: the grant is created and the request closed in one transaction.
+    // She approves the terms she reads now: if the recruiter changed the request afterwards,
+    // the approval would be refused.
     let (sealed_degree, degree_key) = sealing::seal_document(DEGREE.as_bytes());
+    let (_, read) = candidate
+        .requests()
+        .await?
+        .into_iter()
+        .find(|(address, _)| *address == asked)
+        .ok_or_else(|| anyhow::anyhow!("the recruiter's request is not waiting for the nurse"))?;
     let grant = candidate
-        .approve(&asked, 1, None, Some(&degree_key))
+        .approve(&asked, &read, 1, None, Some(&degree_key))
         .await?;
     story.step(
         "The nurse approves; the grant is created and the request closed",
@@ -321,7 +332,7 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
     let report = recruiter.verify(&request).await?;
     let verify_ms = verify_started.elapsed().as_secs_f64() * 1e3;
     anyhow::ensure!(
-        report.passed(),
+        report.passed_strict(),
         "the first verification should pass:\n{}",
         report_text(&report)
     );
@@ -330,7 +341,11 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
         report_text(&report),
         json!({ "report": report, "verify_ms": verify_ms }),
     );
-    let opened = recruiter.open_document(&grant, &sealed_degree).await?;
+    // Opened only if the bytes match the degree's on-chain commitment with its salt.
+    let degree_salt = Salt::from_hex(&degree.salt).map_err(anyhow::Error::msg)?;
+    let opened = recruiter
+        .open_document(&grant, &degree_address, &sealed_degree, &degree_salt)
+        .await?;
     story.step(
         "The recruiter opens the sealed degree",
         String::from_utf8_lossy(&opened).into_owned(),
@@ -339,7 +354,14 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
     let treasury_before = dusd.balance(&university.pubkey()).await?;
     let recruiter_before = recruiter.token_balance(&dusd.mint).await?;
     let lamports_before = transport.balance(&recruiter_key.pubkey()).await?;
-    let recorded = recruiter.record_access(&grant, &report).await?;
+    // The recruiter's explicit cap: at most 15.00 of the demo stablecoin, in that mint only.
+    let cap = FeeCap {
+        mint: dusd.mint,
+        max: 15_000_000,
+    };
+    let recorded = recruiter
+        .record_access_within(&grant, &report, Some(cap))
+        .await?;
     let treasury_after = dusd.balance(&university.pubkey()).await?;
     let recruiter_after = recruiter.token_balance(&dusd.mint).await?;
     let lamports_after = transport.balance(&recruiter_key.pubkey()).await?;
@@ -366,7 +388,8 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
     // 8. The nurse sees it, revokes; the next verification fails with the reason.
     let trail = candidate
         .audit_trail_including(&recorded.signature, std::time::Duration::from_secs(90))
-        .await?;
+        .await?
+        .entries;
     anyhow::ensure!(
         trail.iter().any(|e| e.signature == recorded.signature),
         "the recorded access did not reach the cluster's transaction history within 90 s"

@@ -7,7 +7,7 @@ use clap::Subcommand;
 use credence_consent::state::Grant;
 use credence_sdk::{
     accounts, pda,
-    roles::{Candidate, GrantRequest},
+    roles::{AuditOptions, AuditTrail, Candidate, GrantRequest, DEFAULT_HISTORY_LIMIT},
     sealing,
 };
 use serde_json::json;
@@ -66,8 +66,92 @@ pub enum GrantCommand {
         #[arg(long)]
         received: bool,
     },
-    /// Who verified your credentials, when, and with what outcome.
-    Audit,
+    /// Who verified your credentials, when, and with what outcome, under every grant you made
+    /// (closed ones included), with each grant's entries checked against the uses it counts.
+    Audit {
+        /// The most transactions to read from any one address's history (your wallet, each
+        /// grant). Histories longer than this are reported as cut short.
+        #[arg(long, default_value_t = DEFAULT_HISTORY_LIMIT)]
+        max_signatures: usize,
+    },
+}
+
+/// The audit trail as text: one line per access, then one per grant whose uses are not all
+/// accounted for, one per history cut short by the read limit, and one naming the listed
+/// transactions the node could not serve yet.
+fn audit_text(trail: &AuditTrail) -> String {
+    let mut lines: Vec<String> = trail
+        .entries
+        .iter()
+        .map(|e| {
+            let when = if e.timestamp == 0 {
+                "(time unknown)".to_string()
+            } else {
+                credence_sdk::verify::utc(e.timestamp)
+            };
+            let checked = if e.credentials_known {
+                format!("{} credential(s)", e.credentials.len())
+            } else {
+                format!(
+                    "credential(s) {:#06x} of the grant's list at the time (list not in the history read)",
+                    e.credentials_mask.unwrap_or(0)
+                )
+            };
+            // No open account at the address: the grant was closed; its entries are history.
+            let closed = !trail
+                .grants
+                .iter()
+                .any(|g| g.grant == e.grant && g.uses.is_some());
+            format!(
+                "{when}  {} verified {checked}: {} (grant {}{}, use {})",
+                e.grantee,
+                e.outcome,
+                e.grant,
+                if closed { ", closed" } else { "" },
+                if e.use_number == 0 {
+                    "?".to_string()
+                } else {
+                    e.use_number.to_string()
+                }
+            )
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push("no recorded verifications".to_string());
+    }
+    for g in trail.grants.iter().filter(|g| !g.complete) {
+        lines.push(match g.uses {
+            Some(uses) => format!(
+                "WARNING: grant {} counts {uses} use(s) but {} recorded access(es) were found: {} missing",
+                g.grant, g.entries, g.missing
+            ),
+            None => format!(
+                "WARNING: closed grant {}: {} access(es) found, {} use number(s) skipped{}",
+                g.grant,
+                g.entries,
+                g.missing,
+                if g.created_in.is_none() {
+                    "; its creation lies beyond the history read"
+                } else {
+                    ""
+                }
+            ),
+        });
+    }
+    for t in &trail.truncated {
+        lines.push(format!(
+            "WARNING: the history of {} is longer than the {} transaction(s) read; older entries may be missing (raise --max-signatures)",
+            t.address, t.read
+        ));
+    }
+    if !trail.unreadable.is_empty() {
+        lines.push(format!(
+            "WARNING: {} transaction(s) listed in the history could not be read yet (the node serves them once their slot is rooted); run again shortly: {}",
+            trail.unreadable.len(),
+            trail.unreadable.join(", ")
+        ));
+    }
+    lines.join("\n")
 }
 
 /// Seals `document` (when given) with a fresh key, writes the sealed document to `sealed_out`
@@ -168,32 +252,21 @@ pub async fn run(config: &Config, command: GrantCommand) -> anyhow::Result<Outpu
                 },
             ))
         }
-        GrantCommand::Audit => {
-            let entries = candidate
-                .audit_trail()
+        GrantCommand::Audit { max_signatures } => {
+            let trail = candidate
+                .audit_trail_with(&AuditOptions { max_signatures })
                 .await
                 .context("reading the audit trail")?;
-            let text = entries
-                .iter()
-                .map(|e| {
-                    format!(
-                        "{}  {} verified {} credential(s): {} (use {})",
-                        credence_sdk::verify::utc(e.timestamp),
-                        e.grantee,
-                        e.credentials.len(),
-                        e.outcome,
-                        e.use_number
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
             Ok(Output::new(
-                json!({ "accesses": entries }),
-                if text.is_empty() {
-                    "no recorded verifications".to_string()
-                } else {
-                    text
-                },
+                json!({
+                    "accesses": trail.entries,
+                    "grants": trail.grants,
+                    "truncated": trail.truncated,
+                    "unreadable": trail.unreadable,
+                    "complete": trail.complete(),
+                    "missing": trail.missing(),
+                }),
+                audit_text(&trail),
             ))
         }
     }

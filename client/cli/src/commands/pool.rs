@@ -50,8 +50,8 @@ pub enum PoolCommand {
     },
     /// Take your listing out of the pool (the rent comes back).
     Unlist,
-    /// Search the pool by occupation and region prefixes; --verified keeps only listings whose
-    /// every credential verifies now.
+    /// Search the pool by occupation and region prefixes; --verified --trust REGISTRY keeps only
+    /// listings whose every credential verifies now under the registries you trust.
     Search {
         /// Occupation code prefix, for example `222` (nurses and midwives).
         #[arg(long)]
@@ -62,10 +62,11 @@ pub enum PoolCommand {
         /// Only candidates available by this date (YYYY-MM-DD or unix seconds).
         #[arg(long)]
         available_by: Option<String>,
-        /// Only listings whose credentials all verify.
-        #[arg(long)]
+        /// Only listings whose credentials all verify, by accredited issuers of the registries
+        /// you name with --trust (required: anyone can make a registry and accredit itself).
+        #[arg(long, requires = "trusted")]
         verified: bool,
-        /// A registry you trust (repeat; default: any registry, issuer accredited in it).
+        /// A registry you trust (repeat); required with --verified.
         #[arg(long = "trust")]
         trusted: Vec<String>,
     },

@@ -27,8 +27,9 @@ pub enum RegistryCommand {
         #[arg(long)]
         registry: String,
     },
-    /// Accredit a pending issuer.
-    Accredit(IssuerTarget),
+    /// Accredit a pending issuer, naming the authority key the institution gave you out of band:
+    /// an id registered first by another key is refused, never accredited.
+    Accredit(AccreditTarget),
     /// Suspend an accredited issuer.
     SuspendIssuer(IssuerTarget),
     /// Reinstate a suspended issuer.
@@ -73,6 +74,21 @@ pub struct IssuerTarget {
     /// The issuer's address.
     #[arg(long)]
     issuer: String,
+}
+
+/// The issuer to accredit and the authority the admin means.
+#[derive(clap::Args, Debug)]
+pub struct AccreditTarget {
+    /// The registry's address.
+    #[arg(long)]
+    registry: String,
+    /// The issuer's address.
+    #[arg(long)]
+    issuer: String,
+    /// The authority key the institution gave you (out of band); the issuer is accredited only
+    /// if it was registered by this key.
+    #[arg(long)]
+    authority: String,
 }
 
 /// Runs a registry command.
@@ -121,9 +137,7 @@ pub async fn run(config: &Config, command: RegistryCommand) -> anyhow::Result<Ou
                 format!("registry {registry} ({name}) {text}"),
             ));
         }
-        RegistryCommand::Accredit(t) => {
-            decide(&transport, &admin, t, IssuerDecision::Accredit).await?
-        }
+        RegistryCommand::Accredit(t) => accredit(&transport, &admin, t).await?,
         RegistryCommand::SuspendIssuer(t) => {
             decide(&transport, &admin, t, IssuerDecision::Suspend).await?
         }
@@ -173,6 +187,40 @@ pub async fn run(config: &Config, command: RegistryCommand) -> anyhow::Result<Ou
     Ok(Output::new(
         json!({ "registry": registry.to_string(), "action": action, "detail": detail }),
         format!("registry {registry}: {action} {detail}"),
+    ))
+}
+
+/// Accredits an issuer if its on-chain authority is the one named; otherwise says who holds the
+/// id and sends nothing.
+async fn accredit(
+    transport: &credence_sdk::Transport,
+    admin: &solana_keypair::Keypair,
+    target: AccreditTarget,
+) -> anyhow::Result<(&'static str, solana_pubkey::Pubkey, String)> {
+    let registry = parse_pubkey("--registry", &target.registry)?;
+    let issuer = parse_pubkey("--issuer", &target.issuer)?;
+    let authority = parse_pubkey("--authority", &target.authority)?;
+    let account: credence_registry::state::Issuer = accounts::fetch(transport, &issuer).await?;
+    if account.authority != authority {
+        anyhow::bail!(
+            "issuer {issuer} (id `{}`, \"{}\") was registered by {}, not by {authority}: it was \
+             NOT accredited. Ask the institution which key it registered with; if the id was taken \
+             by someone else, have the institution register under another id",
+            account.issuer_id,
+            account.name,
+            account.authority
+        );
+    }
+    RegistryAdmin::at(transport, admin, registry)
+        .accredit(&issuer, &authority)
+        .await?;
+    Ok((
+        "issuer accredited",
+        registry,
+        format!(
+            "{issuer} (id `{}`, authority {authority})",
+            account.issuer_id
+        ),
     ))
 }
 

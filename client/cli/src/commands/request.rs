@@ -50,11 +50,17 @@ pub enum RequestCommand {
         #[arg(long)]
         sent: bool,
     },
-    /// Approve a request: the grant is created and the request closed in one transaction.
+    /// Approve a request: the grant is created and the request closed in one transaction, on the
+    /// terms `request list` showed you (`--terms`); if the requester changed them since, nothing
+    /// is granted.
     Approve {
         /// The request's address.
         #[arg(long)]
         request: String,
+        /// The request's terms hash as `request list` shows it (at least its first 16 hex
+        /// digits): the approval binds to exactly those terms.
+        #[arg(long)]
+        terms: String,
         /// Your id for the new grant.
         #[arg(long, default_value_t = 1)]
         grant_id: u64,
@@ -82,10 +88,14 @@ pub enum RequestCommand {
     },
 }
 
+/// Hex digits of the terms hash shown in text output (and the least `--terms` accepts).
+const TERMS_SHOWN: usize = 16;
+
 fn request_text(address: &Pubkey, r: &AccessRequest) -> String {
     let credentials: Vec<String> = r.credentials.iter().map(reference_text).collect();
     format!(
-        "{address}: {} asks {} for [{}]{} for {} day(s): \"{}\"",
+        "{address} (terms {}): {} asks {} for [{}]{} for {} day(s), {} use(s): \"{}\"",
+        &hex::encode(r.terms_hash())[..TERMS_SHOWN],
         r.requester,
         r.subject,
         credentials.join(", "),
@@ -102,6 +112,11 @@ fn request_text(address: &Pubkey, r: &AccessRequest) -> String {
             )
         },
         r.duration_secs / 86_400,
+        if r.max_uses == 0 {
+            "unlimited".to_string()
+        } else {
+            r.max_uses.to_string()
+        },
         r.purpose
     )
 }
@@ -166,6 +181,7 @@ pub async fn run(config: &Config, command: RequestCommand) -> anyhow::Result<Out
                 .map(|(a, r)| {
                     json!({ "request": a.to_string(), "requester": r.requester.to_string(),
                             "subject": r.subject.to_string(), "purpose": r.purpose,
+                            "terms": hex::encode(r.terms_hash()),
                             "duration_secs": r.duration_secs, "max_uses": r.max_uses,
                             "credentials": r.credentials.iter().map(reference_text).collect::<Vec<_>>(),
                             "schemas": r.schemas.iter().map(|s| s.to_string()).collect::<Vec<_>>() })
@@ -175,12 +191,29 @@ pub async fn run(config: &Config, command: RequestCommand) -> anyhow::Result<Out
         }
         RequestCommand::Approve {
             request,
+            terms,
             grant_id,
             credentials,
             seal_document,
             sealed_out,
         } => {
             let request = parse_pubkey("--request", &request)?;
+            let terms = terms.trim().to_ascii_lowercase();
+            if terms.len() < TERMS_SHOWN || !terms.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(anyhow!(
+                    "--terms must be at least the first {TERMS_SHOWN} hex digits of the terms hash \
+                     that `credence request list` shows for this request"
+                ));
+            }
+            let asked: AccessRequest = credence_sdk::accounts::fetch(&transport, &request).await?;
+            if !hex::encode(asked.terms_hash()).starts_with(&terms) {
+                return Err(anyhow!(
+                    "request {request} no longer holds the terms you reviewed (terms {terms}); it \
+                     now reads:\n{}\nNothing was approved. Review it and approve again with its \
+                     new --terms, or decline it",
+                    request_text(&request, &asked)
+                ));
+            }
             let credentials = if credentials.is_empty() {
                 None
             } else {
@@ -189,7 +222,13 @@ pub async fn run(config: &Config, command: RequestCommand) -> anyhow::Result<Out
             let document_key =
                 super::grant::seal_to_file(seal_document.as_deref(), sealed_out.as_deref())?;
             let grant = Candidate::new(&transport, &keypair)
-                .approve(&request, grant_id, credentials, document_key.as_ref())
+                .approve(
+                    &request,
+                    &asked,
+                    grant_id,
+                    credentials,
+                    document_key.as_ref(),
+                )
                 .await?;
             Ok(Output::new(
                 json!({ "request": request.to_string(), "grant": grant.to_string(), "approved": true }),

@@ -6,8 +6,10 @@ use anyhow::{anyhow, bail};
 use clap::Args;
 use credence_sdk::{
     commitment::Salt,
-    roles::Recruiter,
+    consent_program::state::AccessOutcome,
+    roles::{format_amount, mint_decimals, parse_amount, FeeCap, FeeQuote, Recruiter},
     verify::{share_from_grant, CheckStatus, Report, SharedDocument, VerifyRequest},
+    Pubkey, SdkError,
 };
 use serde_json::json;
 use solana_signer::Signer;
@@ -32,20 +34,40 @@ pub struct VerifyArgs {
     /// A shared document to check against its commitment: CREDENTIAL=SALT_HEX:FILE (repeatable).
     #[arg(long = "document")]
     documents: Vec<String>,
-    /// Record the verification on-chain, so the candidate sees it in her audit trail.
+    /// Record the verification on-chain, so the candidate sees it in her audit trail. Only the
+    /// credentials that passed every check are recorded and paid for; the outcome is "verified"
+    /// only when every check passed, documents included.
     #[arg(long)]
     record: bool,
-    /// With --record: the most you will pay in verification fees, in the fee token's units
-    /// (default: the fees quoted just before sending; a fee raised in between is refused).
-    #[arg(long, requires = "record")]
+    /// With --record, when a fee is due: the most you will pay, in --fee-mint's units (read with
+    /// the decimals of that mint's account on chain). Without it a fee due is shown and nothing
+    /// is recorded (exit code 4).
+    #[arg(long, requires_all = ["record", "fee_mint"])]
     max_fee: Option<String>,
+    /// With --max-fee: the token mint you pay in. Fees quoted in any other mint are refused.
+    #[arg(long, requires = "max_fee")]
+    fee_mint: Option<String>,
 }
 
-/// Verifies and prints the report; exit code 3 when a check fails.
+/// Exit code when the verification did not pass strictly (a check failed, or a document was
+/// not checked).
+const NOT_PASSED: u8 = 3;
+/// Exit code when `--record` was refused because of its fees: due without `--max-fee` and
+/// `--fee-mint`, quoted in another mint, or above the cap. Nothing was sent.
+const NOT_RECORDED: u8 = 4;
+
+/// Verifies and prints the report. Exit code 0 only when every check passed, documents
+/// included ([`Report::passed_strict`]); 3 otherwise; 4 when `--record` was refused for its
+/// fees.
 pub async fn run(config: &Config, args: VerifyArgs) -> anyhow::Result<Output> {
     let subject = parse_pubkey("--subject", &args.subject)?;
     let grant = parse_pubkey("--grant", &args.grant)?;
     let trusted = parse_pubkeys("--trust", &args.trusted)?;
+    let fee_mint = args
+        .fee_mint
+        .as_deref()
+        .map(|text| parse_pubkey("--fee-mint", text))
+        .transpose()?;
     let mut documents = Vec::new();
     for spec in &args.documents {
         let (credential, rest) = spec
@@ -78,37 +100,148 @@ pub async fn run(config: &Config, args: VerifyArgs) -> anyhow::Result<Output> {
         trusted_registries: trusted,
     };
     let report = recruiter.verify(&request).await?;
+    let passed = report.passed_strict();
     let mut text = report_text(&report);
-    let mut recorded = None;
-    if args.record {
-        // One set of reads serves the fee quote (and the mint's decimals for --max-fee) and
-        // the instruction.
-        let prepared = recruiter.prepare_access(&grant, &report).await?;
-        let max_fee = args
-            .max_fee
-            .as_deref()
-            .map(|text| credence_sdk::roles::parse_amount(text, prepared.quote.decimals))
-            .transpose()?;
-        let sent = recruiter.send_access(&prepared, max_fee).await?;
-        text.push_str(&format!("\naccess recorded: {}", sent.signature));
-        recorded = Some(sent.signature);
+    if !passed {
+        text.push_str(&why_not_passed(&report));
     }
-    let code = if report.passed() { 0 } else { 3 };
+    let mut code = if passed { 0 } else { NOT_PASSED };
+    let mut recorded = None;
+    let mut not_recorded: Option<String> = None;
+    let mut quote = None;
+    let mut left_out = Vec::new();
+    if args.record {
+        // The cap, in the recruiter's mint, read with that mint's own decimals.
+        let (cap, cap_decimals) = match (args.max_fee.as_deref(), fee_mint) {
+            (Some(amount), Some(mint)) => {
+                let decimals = mint_decimals(&transport, &mint)
+                    .await
+                    .map_err(|e| anyhow!("--fee-mint {mint}: {e}"))?;
+                let max = parse_amount(amount, decimals).map_err(|e| anyhow!("--max-fee: {e}"))?;
+                (Some(FeeCap { mint, max }), Some(decimals))
+            }
+            _ => (None, None),
+        };
+        // One set of reads serves the fee quote and the instruction.
+        match recruiter.prepare_access(&grant, &report).await {
+            Err(SdkError::NothingVerified { .. }) => {
+                let reason = "no credential passed every check: nothing recorded, nothing paid";
+                text.push_str(&format!("\nnot recorded: {reason}"));
+                not_recorded = Some(reason.to_string());
+            }
+            Err(err) => return Err(err.into()),
+            Ok(prepared) => {
+                for credential in &prepared.left_out {
+                    text.push_str(&format!(
+                        "\nleft out of the record (failed a check, not paid for): {credential}"
+                    ));
+                }
+                left_out = prepared.left_out.iter().map(Pubkey::to_string).collect();
+                // Amounts shown with the decimals of the mint the recruiter named; without one,
+                // with those the schemas state for the quoted mint.
+                let decimals = cap_decimals.unwrap_or(prepared.quote.decimals);
+                text.push_str(&quote_text(&prepared.quote, decimals));
+                quote = Some(prepared.quote.clone());
+                match recruiter.send_access(&prepared, cap).await {
+                    Ok(sent) => {
+                        text.push_str(&format!(
+                            "\naccess recorded ({}): {}",
+                            outcome_name(prepared.outcome),
+                            sent.signature
+                        ));
+                        recorded = Some(sent.signature);
+                    }
+                    Err(
+                        err @ (SdkError::FeeCapRequired { .. }
+                        | SdkError::FeeMintMismatch { .. }
+                        | SdkError::FeeAboveCap { .. }),
+                    ) => {
+                        text.push_str(&format!("\nnot recorded: {err}"));
+                        not_recorded = Some(err.to_string());
+                        code = NOT_RECORDED;
+                    }
+                    Err(err) => return Err(err.into()),
+                }
+            }
+        }
+    }
     Ok(Output::new(
-        json!({ "passed": report.passed(), "report": report, "recorded": recorded }),
+        json!({
+            "passed": passed,
+            "no_check_failed": report.passed(),
+            "failures": report.failures(),
+            "not_checked": report.not_checked(),
+            "report": report,
+            "fees": quote,
+            "left_out": left_out,
+            "recorded": recorded,
+            "not_recorded": not_recorded,
+        }),
         text,
     )
     .with_code(code))
 }
 
-/// A report as text: one line per check.
-pub fn report_text(report: &Report) -> String {
+/// Why a report did not pass strictly, one line per failed or unchecked line.
+fn why_not_passed(report: &Report) -> String {
+    let mut text = String::from("\nnot passed:");
+    for failure in report.failures() {
+        text.push_str(&format!("\n  failed: {failure}"));
+    }
+    for unchecked in report.not_checked() {
+        text.push_str(&format!(
+            "\n  not checked: {unchecked} (share it with --document CREDENTIAL=SALT_HEX:FILE)"
+        ));
+    }
+    text
+}
+
+/// The fees a record would pay, item by item.
+fn quote_text(quote: &FeeQuote, decimals: u8) -> String {
+    let Some(mint) = quote.mint else {
+        return "\nfees due: none".into();
+    };
     let mut text = format!(
-        "verification at {} ({} round trip{}): {}\n",
+        "\nfees due: {} in mint {mint}",
+        format_amount(quote.total, decimals)
+    );
+    for item in &quote.items {
+        text.push_str(&format!(
+            "\n  credential {} schema {} treasury {} amount {} mint {mint}",
+            item.credential,
+            item.schema,
+            item.treasury,
+            format_amount(item.amount, decimals)
+        ));
+    }
+    text
+}
+
+fn outcome_name(outcome: AccessOutcome) -> &'static str {
+    match outcome {
+        AccessOutcome::Verified => "verified",
+        AccessOutcome::Failed => "failed",
+    }
+}
+
+/// A report as text: one line per check, under a headline that is PASSED only when every
+/// check passed, documents included.
+pub fn report_text(report: &Report) -> String {
+    let headline = if report.passed_strict() {
+        "PASSED".to_string()
+    } else if report.passed() {
+        format!(
+            "NOT PROVEN (no check failed, {} not checked)",
+            report.not_checked().len()
+        )
+    } else {
+        "FAILED".to_string()
+    };
+    let mut text = format!(
+        "verification at {} ({} round trip{}): {headline}\n",
         credence_sdk::verify::utc(report.checked_at),
         report.round_trips,
         if report.round_trips == 1 { "" } else { "s" },
-        if report.passed() { "PASSED" } else { "FAILED" }
     );
     for check in &report.checks {
         let mark = match check.status {

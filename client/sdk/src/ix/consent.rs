@@ -92,6 +92,9 @@ pub struct Accessed {
     pub credential: Pubkey,
     /// Its schema.
     pub schema: Pubkey,
+    /// The credential's issuer: passed (before the treasury) when the schema carries a fee, so
+    /// the program charges only while the issuer is accredited.
+    pub issuer: Pubkey,
     /// The schema's fee treasury, when the schema carries a fee.
     pub treasury: Option<Pubkey>,
 }
@@ -152,6 +155,8 @@ pub fn record_paid_access(
         ix.accounts
             .push(AccountMeta::new_readonly(item.schema, false));
         if let Some(treasury) = item.treasury {
+            ix.accounts
+                .push(AccountMeta::new_readonly(item.issuer, false));
             ix.accounts.push(AccountMeta::new(treasury, false));
         }
     }

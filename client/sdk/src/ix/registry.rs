@@ -6,9 +6,10 @@ use anchor_lang::{
     InstructionData, ToAccountMetas,
 };
 use credence_registry::{
-    accounts as acc, instruction as data, AddDelegateArgs, CreateRegistryArgs, CreateSchemaArgs,
-    IssueCredentialArgs, RegisterIssuerArgs, RenewCredentialArgs, RevokeCredentialArgs,
-    SetPausedArgs, SetSchemaFeeArgs, TransferAdminArgs, UpdateIssuerArgs,
+    accounts as acc, instruction as data, AccreditIssuerCheckedArgs, AddDelegateArgs,
+    CreateRegistryArgs, CreateSchemaArgs, IssueCredentialArgs, RegisterIssuerArgs,
+    RenewCredentialArgs, RevokeCredentialArgs, SetPausedArgs, SetSchemaFeeArgs, TransferAdminArgs,
+    UpdateIssuerArgs,
 };
 
 use crate::pda;
@@ -124,6 +125,28 @@ pub fn decide_issuer(
         IssuerDecision::Reinstate => build(accounts, data::ReinstateIssuer {}),
         IssuerDecision::Revoke => build(accounts, data::RevokeIssuer {}),
     }
+}
+
+/// `accredit_issuer_checked`: the admin signs, naming the `authority` it means to accredit; an
+/// issuer id registered first by another key is refused instead of accredited.
+pub fn accredit_issuer_checked(
+    admin: &Pubkey,
+    registry: &Pubkey,
+    issuer: &Pubkey,
+    authority: &Pubkey,
+) -> Instruction {
+    build(
+        acc::IssuerAdmin {
+            admin: *admin,
+            registry: *registry,
+            issuer: *issuer,
+        },
+        data::AccreditIssuerChecked {
+            args: AccreditIssuerCheckedArgs {
+                authority: *authority,
+            },
+        },
+    )
 }
 
 /// `update_issuer`: the issuer's authority signs.

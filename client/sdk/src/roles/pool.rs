@@ -70,10 +70,12 @@ pub struct PoolQuery {
     /// Only candidates available by this date (unix seconds).
     pub available_by: Option<i64>,
     /// Only listings whose every credential verifies now: issued to the candidate, active,
-    /// inside its validity window, by an accredited issuer of a trusted registry.
+    /// inside its validity window, by an accredited issuer of one of
+    /// [`Self::trusted_registries`] (which must then name at least one).
     pub verified_only: bool,
-    /// Registries the recruiter trusts (empty: any registry, as long as the issuer is accredited
-    /// in it).
+    /// Registries the recruiter trusts. Required with [`Self::verified_only`]
+    /// ([`SdkError::TrustedRegistriesRequired`] if empty): anyone can create a registry and
+    /// accredit an issuer of their own, so accreditation alone proves nothing.
     pub trusted_registries: Vec<Pubkey>,
 }
 
@@ -176,18 +178,29 @@ impl Candidate<'_> {
         accounts::requests_to_subject(self.transport, &self.pubkey()).await
     }
 
-    /// Approves a request: the grant (id `grant_id`) is created on the request's terms and the
-    /// request closed, in one transaction. `credentials` are those she grants (`None`: those
-    /// the request names); `document_key` is sealed to the request's recipient key. Returns the
-    /// grant's address.
+    /// Approves the request at `request` on the terms she read (`asked`, for example from
+    /// [`Self::requests`]): the grant (id `grant_id`) is created on those terms and the request
+    /// closed, in one transaction. The approval carries [`AccessRequest::terms_hash`] of `asked`,
+    /// so if the requester changed the request since (withdrawn and filed again at the same
+    /// address) the program refuses it with `RequestTermsChanged` and nothing is granted.
+    /// `credentials` are those she grants (`None`: those the request names); `document_key` is
+    /// sealed to the request's recipient key, which must be the requester's own
+    /// ([`SdkError::RecipientKeyNotRequesters`] otherwise). Returns the grant's address.
     pub async fn approve(
         &self,
         request: &Pubkey,
+        asked: &AccessRequest,
         grant_id: u64,
         credentials: Option<Vec<Pubkey>>,
         document_key: Option<&DocumentKey>,
     ) -> Result<Pubkey, SdkError> {
-        let asked: AccessRequest = accounts::fetch(self.transport, request).await?;
+        let requester_key = sealing::x25519_public(&asked.requester)?;
+        if asked.recipient_key != *requester_key.as_bytes() {
+            return Err(SdkError::RecipientKeyNotRequesters {
+                request: *request,
+                requester: asked.requester,
+            });
+        }
         let credentials = match credentials {
             Some(credentials) => accounts::account_refs(&credentials),
             None if asked.credentials.is_empty() => {
@@ -205,6 +218,7 @@ impl Candidate<'_> {
             grant_id,
             credentials,
             sealed_key,
+            terms_hash: asked.terms_hash(),
         };
         self.transport
             .send(
@@ -241,8 +255,13 @@ impl Candidate<'_> {
 impl Recruiter<'_> {
     /// Searches the pool: one `getProgramAccounts` call filtered by occupation and region
     /// prefixes, then, with `verified_only`, one batch of `getMultipleAccounts` for every listed
-    /// credential and one for their issuers, schemas and registries.
+    /// credential and one for their issuers, schemas and the trusted registries.
+    /// [`SdkError::TrustedRegistriesRequired`] (nothing is read) for `verified_only` without a
+    /// trusted registry.
     pub async fn search(&self, query: &PoolQuery) -> Result<Vec<PoolMatch>, SdkError> {
+        if query.verified_only && query.trusted_registries.is_empty() {
+            return Err(SdkError::TrustedRegistriesRequired);
+        }
         let occupation = query.occupation.as_deref().map(code).transpose()?;
         let region = query.region.as_deref().map(code).transpose()?;
         let found = accounts::listings(
@@ -289,7 +308,8 @@ impl Recruiter<'_> {
     }
 
     /// For each listing, the failed checks of its credentials (empty: all verify), by the same
-    /// rules as a grant's verification without the grant.
+    /// rules as a grant's verification without the grant. `trusted` is not empty (see
+    /// [`Self::search`]): an issuer's own registry is never trusted for being its registry.
     async fn verify_listings(
         &self,
         listings: &[(Pubkey, Listing)],
@@ -318,23 +338,6 @@ impl Recruiter<'_> {
         }
         let second: Vec<Pubkey> = second.into_iter().collect();
         self.transport.accounts_into(&second, &mut fetched).await?;
-        // Registries of the issuers, when the recruiter trusts any registry.
-        if trusted.is_empty() {
-            let registries: Vec<Pubkey> = second
-                .iter()
-                .filter_map(|a| {
-                    fetched
-                        .get(a)
-                        .and_then(|acc| accounts::decode::<IssuerAccount>(a, acc).ok())
-                })
-                .map(|i| i.registry)
-                .collect::<HashSet<_>>()
-                .into_iter()
-                .collect();
-            self.transport
-                .accounts_into(&registries, &mut fetched)
-                .await?;
-        }
         Ok(listings
             .iter()
             .map(|(_, listing)| listing_failures(listing, &fetched, trusted, now))
@@ -384,7 +387,7 @@ impl Recruiter<'_> {
 }
 
 /// The failed checks of one listing's credentials, evaluated like a verification report with
-/// the grant lines left out.
+/// the grant lines left out, trusting exactly the registries in `trusted`.
 fn listing_failures(
     listing: &Listing,
     fetched: &HashMap<Pubkey, solana_account::Account>,
@@ -392,7 +395,6 @@ fn listing_failures(
     now: i64,
 ) -> Vec<String> {
     let mut shared = Vec::new();
-    let mut registries: Vec<Pubkey> = trusted.to_vec();
     for reference in &listing.credentials {
         let CredentialRef::Account { address } = reference else {
             continue;
@@ -407,9 +409,6 @@ fn listing_failures(
             .get(&issuer)
             .and_then(|a| accounts::decode::<IssuerAccount>(&issuer, a).ok())
             .map_or(Pubkey::default(), |i| i.registry);
-        if trusted.is_empty() {
-            registries.push(registry);
-        }
         shared.push(SharedCredential {
             credential: *address,
             issuer,
@@ -423,7 +422,7 @@ fn listing_failures(
         grantee: Pubkey::default(),
         grant: Pubkey::default(),
         credentials: shared,
-        trusted_registries: registries,
+        trusted_registries: trusted.to_vec(),
     };
     verify::evaluate(&request, fetched, now)
         .checks

@@ -36,8 +36,18 @@ const PROCESS_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Default)]
 struct History {
     transactions: HashMap<String, super::TransactionRecord>,
-    by_address: HashMap<Pubkey, Vec<String>>,
+    /// Per address, its transactions oldest first, with each signature's position in that list.
+    by_address: HashMap<Pubkey, AddressLog>,
     index: BTreeSet<Pubkey>,
+    /// Whether log messages are left out of the history (see
+    /// [`EmbeddedChain::set_history_logs`]).
+    without_logs: bool,
+}
+
+#[derive(Default)]
+struct AddressLog {
+    signatures: Vec<String>,
+    position: HashMap<String, usize>,
 }
 
 /// Account reads the embedded chain keeps in flight at once (see [`EmbeddedChain::accounts`]).
@@ -137,16 +147,19 @@ impl EmbeddedChain {
         let mut history = self.history.lock().expect("history lock");
         for key in &keys {
             history.index.insert(*key);
-            history
-                .by_address
-                .entry(*key)
-                .or_default()
-                .push(signature.clone());
+            let log = history.by_address.entry(*key).or_default();
+            log.position.insert(signature.clone(), log.signatures.len());
+            log.signatures.push(signature.clone());
         }
+        let kept_logs = if history.without_logs {
+            Vec::new()
+        } else {
+            logs.clone()
+        };
         history.transactions.insert(
             signature.clone(),
             super::TransactionRecord {
-                logs: logs.clone(),
+                logs: kept_logs,
                 instructions: instructions.to_vec(),
                 block_time: None,
             },
@@ -205,12 +218,43 @@ impl EmbeddedChain {
             .collect())
     }
 
-    /// Signatures of processed transactions that named `address`, newest first.
-    pub fn signatures_for(&self, address: &Pubkey) -> Vec<String> {
+    /// One page of the transactions that named `address`, newest first, the way
+    /// `getSignaturesForAddress` pages: up to `limit` transactions older than `before` (the
+    /// newest when `None`). The chain keeps every transaction, but hands them out only in pages,
+    /// so callers page here exactly as they must over RPC. Only landed (successful) transactions
+    /// are kept: a refused one comes back to its sender as an error.
+    pub fn signatures_page(
+        &self,
+        address: &Pubkey,
+        before: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<super::SignatureInfo>, SdkError> {
+        let limit = limit.min(super::MAX_SIGNATURES_PAGE);
         let history = self.history.lock().expect("history lock");
-        let mut signatures = history.by_address.get(address).cloned().unwrap_or_default();
-        signatures.reverse();
-        signatures
+        let Some(log) = history.by_address.get(address) else {
+            return match before {
+                Some(before) if !history.transactions.contains_key(before) => {
+                    Err(SdkError::TransactionNotFound(before.to_string()))
+                }
+                _ => Ok(Vec::new()),
+            };
+        };
+        let end = match before {
+            None => log.signatures.len(),
+            Some(before) => match log.position.get(before) {
+                Some(&position) => position,
+                None => return Err(SdkError::TransactionNotFound(before.to_string())),
+            },
+        };
+        Ok(log.signatures[end.saturating_sub(limit)..end]
+            .iter()
+            .rev()
+            .map(|signature| super::SignatureInfo {
+                signature: signature.clone(),
+                succeeded: true,
+                block_time: None,
+            })
+            .collect())
     }
 
     /// A processed transaction.
@@ -221,9 +265,16 @@ impl EmbeddedChain {
             .transactions
             .get(signature)
             .cloned()
-            .ok_or_else(|| {
-                SdkError::Invalid(format!("no transaction {signature} on the embedded chain"))
-            })
+            .ok_or_else(|| SdkError::TransactionNotFound(signature.to_string()))
+    }
+
+    /// Whether the history keeps each transaction's log messages (it does by default). With
+    /// `false`, transactions processed from now on are kept without their logs, the way
+    /// Agave's test validator keeps the transactions its own leader produced
+    /// (`getTransaction` returns `logMessages: null`): readers of the history must then decode
+    /// the instructions. The sender still gets the logs in [`Sent::logs`].
+    pub fn set_history_logs(&self, keep: bool) {
+        self.history.lock().expect("history lock").without_logs = !keep;
     }
 
     /// Funds `to` from the chain's faucet.

@@ -48,6 +48,36 @@ pub struct Sent {
     pub logs: Option<Vec<String>>,
 }
 
+/// Most signatures one `getSignaturesForAddress` page may hold.
+pub const MAX_SIGNATURES_PAGE: usize = 1000;
+
+/// One transaction of an address's history, as `getSignaturesForAddress` lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureInfo {
+    /// The transaction's signature (base58).
+    pub signature: String,
+    /// Whether it succeeded (a failed transaction changed nothing but its fee payer's balance).
+    pub succeeded: bool,
+    /// When its block was produced (unix seconds), if known.
+    pub block_time: Option<i64>,
+}
+
+/// An address's successful transactions, newest first, and whether they are all of them.
+#[derive(Clone, Debug)]
+pub struct AddressHistory {
+    /// The address.
+    pub address: Pubkey,
+    /// Its successful transactions, newest first.
+    pub signatures: Vec<SignatureInfo>,
+    /// Signatures read, failed ones included.
+    pub read: usize,
+    /// Pages requested.
+    pub pages: usize,
+    /// Whether the history was read to its oldest transaction; false when the read limit cut
+    /// it short (older transactions were not read).
+    pub exhausted: bool,
+}
+
 /// A landed transaction as the cluster's history gives it.
 #[derive(Clone, Debug, Default)]
 pub struct TransactionRecord {
@@ -149,13 +179,80 @@ impl Transport {
         }
     }
 
-    /// Signatures of the transactions that touched `address`, newest first.
-    pub async fn signatures_for(&self, address: &Pubkey) -> Result<Vec<String>, SdkError> {
+    /// One page of `address`'s history, newest first (`getSignaturesForAddress`): up to `limit`
+    /// transactions (1 to [`MAX_SIGNATURES_PAGE`]) older than `before`, or the newest when
+    /// `before` is `None`. Failed transactions are listed too ([`SignatureInfo::succeeded`]).
+    /// An empty page means the history is exhausted.
+    pub async fn signatures_page(
+        &self,
+        address: &Pubkey,
+        before: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<SignatureInfo>, SdkError> {
+        if limit == 0 || limit > MAX_SIGNATURES_PAGE {
+            return Err(SdkError::Invalid(format!(
+                "a history page holds 1 to {MAX_SIGNATURES_PAGE} signatures, not {limit}"
+            )));
+        }
         match self {
             #[cfg(feature = "embedded")]
-            Self::Embedded(chain) => Ok(chain.signatures_for(address)),
-            Self::Rpc(rpc) => rpc.signatures_for(address).await,
+            Self::Embedded(chain) => chain.signatures_page(address, before, limit),
+            Self::Rpc(rpc) => rpc.signatures_page(address, before, limit).await,
         }
+    }
+
+    /// The successful transactions that touched `address`, newest first, read page by page
+    /// (each page older than the last) until the history is exhausted or `max` signatures
+    /// (failed ones included) have been read. A history cut short by `max` says so
+    /// ([`AddressHistory::exhausted`] is false): nothing is dropped silently.
+    pub async fn signatures_for(
+        &self,
+        address: &Pubkey,
+        max: usize,
+    ) -> Result<AddressHistory, SdkError> {
+        if max == 0 {
+            return Err(SdkError::Invalid(
+                "the history read limit must be at least 1 signature".into(),
+            ));
+        }
+        let mut history = AddressHistory {
+            address: *address,
+            signatures: Vec::new(),
+            read: 0,
+            pages: 0,
+            exhausted: false,
+        };
+        let mut before: Option<String> = None;
+        while history.read < max {
+            let limit = (max - history.read).min(MAX_SIGNATURES_PAGE);
+            let page = self
+                .signatures_page(address, before.as_deref(), limit)
+                .await?;
+            history.pages += 1;
+            let Some(last) = page.last() else {
+                history.exhausted = true;
+                break;
+            };
+            before = Some(last.signature.clone());
+            let full = page.len() == limit;
+            history.read += page.len();
+            history
+                .signatures
+                .extend(page.into_iter().filter(|s| s.succeeded));
+            if !full {
+                // A short page is the oldest one: nothing older remains.
+                history.exhausted = true;
+                break;
+            }
+        }
+        if let (false, Some(before)) = (history.exhausted, &before) {
+            // Exactly `max` read: look one further to tell "exhausted" from "cut short".
+            history.exhausted = self
+                .signatures_page(address, Some(before), 1)
+                .await?
+                .is_empty();
+        }
+        Ok(history)
     }
 
     /// The log messages of a landed transaction.

@@ -8,11 +8,13 @@ use solana_account_decoder_client_types::{UiAccountData, UiAccountEncoding};
 use solana_client::{
     client_error::{ClientError, ClientErrorKind},
     nonblocking::rpc_client::RpcClient,
+    rpc_client::GetConfirmedSignaturesForAddress2Config,
     rpc_config::{
         RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSendTransactionConfig,
         RpcTransactionConfig,
     },
     rpc_filter::{Memcmp as RpcMemcmp, RpcFilterType},
+    rpc_request::RpcRequest,
 };
 use solana_commitment_config::CommitmentConfig;
 use solana_instruction::Instruction;
@@ -20,7 +22,8 @@ use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
 use solana_signature::Signature;
 use solana_transaction_status_client_types::{
-    option_serializer::OptionSerializer, UiTransactionEncoding,
+    option_serializer::OptionSerializer, EncodedConfirmedTransactionWithStatusMeta,
+    UiTransactionEncoding,
 };
 
 use super::{Memcmp, Sent};
@@ -293,21 +296,47 @@ impl RpcTransport {
             .collect()
     }
 
-    /// Signatures of transactions that touched `address`, newest first (up to 1,000).
-    pub async fn signatures_for(&self, address: &Pubkey) -> Result<Vec<String>, SdkError> {
+    /// One page of `getSignaturesForAddress` at `confirmed`: up to `limit` (at most 1,000)
+    /// transactions that touched `address`, newest first, older than `before` (the newest when
+    /// `None`). Failed transactions are listed with `succeeded: false`.
+    pub async fn signatures_page(
+        &self,
+        address: &Pubkey,
+        before: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<super::SignatureInfo>, SdkError> {
+        let before = before
+            .map(|b| {
+                b.parse::<Signature>()
+                    .map_err(|_| SdkError::Invalid(format!("{b} is not a transaction signature")))
+            })
+            .transpose()?;
+        let config = GetConfirmedSignaturesForAddress2Config {
+            before,
+            until: None,
+            limit: Some(limit.min(super::MAX_SIGNATURES_PAGE)),
+            commitment: Some(CommitmentConfig::confirmed()),
+        };
         let signatures = self
             .client
-            .get_signatures_for_address(address)
+            .get_signatures_for_address_with_config(address, config)
             .await
             .map_err(|e| self.map(e))?;
         Ok(signatures
             .into_iter()
-            .filter(|s| s.err.is_none())
-            .map(|s| s.signature)
+            .map(|s| super::SignatureInfo {
+                succeeded: s.err.is_none(),
+                block_time: s.block_time,
+                signature: s.signature,
+            })
             .collect())
     }
 
     /// A confirmed transaction: logs (where the node records them), instructions, block time.
+    /// Accounts loaded from address lookup tables are resolved, so every instruction names its
+    /// accounts in order; an instruction whose accounts cannot all be resolved is left out
+    /// rather than shifted. [`SdkError::TransactionNotFound`] when the node has no such
+    /// transaction.
     pub async fn transaction(&self, signature: &str) -> Result<super::TransactionRecord, SdkError> {
         let signature: Signature = signature.parse().map_err(|_| {
             SdkError::Invalid(format!("{signature} is not a transaction signature"))
@@ -317,12 +346,18 @@ impl RpcTransport {
             commitment: Some(CommitmentConfig::confirmed()),
             max_supported_transaction_version: Some(0),
         };
-        let confirmed = self
+        let confirmed: Option<EncodedConfirmedTransactionWithStatusMeta> = self
             .client
-            .get_transaction_with_config(&signature, config)
+            .send(
+                RpcRequest::GetTransaction,
+                serde_json::json!([signature.to_string(), config]),
+            )
             .await
             .map_err(|e| self.map(e))?;
-        let logs = match confirmed.transaction.meta.as_ref().map(|m| &m.log_messages) {
+        let confirmed =
+            confirmed.ok_or_else(|| SdkError::TransactionNotFound(signature.to_string()))?;
+        let meta = confirmed.transaction.meta.as_ref();
+        let logs = match meta.map(|m| &m.log_messages) {
             Some(OptionSerializer::Some(logs)) => logs.clone(),
             _ => Vec::new(),
         };
@@ -331,7 +366,17 @@ impl RpcTransport {
             .transaction
             .decode()
             .ok_or_else(|| SdkError::Rpc(format!("transaction {signature} did not decode")))?;
-        let keys = versioned.message.static_account_keys();
+        // Static keys, then the lookup tables' writable and read-only addresses, in that order.
+        let mut keys: Vec<Pubkey> = versioned.message.static_account_keys().to_vec();
+        if let Some(OptionSerializer::Some(loaded)) = meta.map(|m| &m.loaded_addresses) {
+            for address in loaded.writable.iter().chain(&loaded.readonly) {
+                keys.push(address.parse().map_err(|_| {
+                    SdkError::Rpc(format!(
+                        "transaction {signature}: bad loaded address {address}"
+                    ))
+                })?);
+            }
+        }
         let instructions = versioned
             .message
             .instructions()
@@ -342,11 +387,11 @@ impl RpcTransport {
                     accounts: ix
                         .accounts
                         .iter()
-                        .filter_map(|&i| {
+                        .map(|&i| {
                             keys.get(usize::from(i))
                                 .map(|k| solana_instruction::AccountMeta::new_readonly(*k, false))
                         })
-                        .collect(),
+                        .collect::<Option<Vec<_>>>()?,
                     data: ix.data.clone(),
                 })
             })

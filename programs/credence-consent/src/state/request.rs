@@ -45,9 +45,79 @@ pub struct AccessRequest {
     pub reserved: [u8; 32],
 }
 
+/// Domain tag of [`AccessRequest::terms_hash`].
+pub const REQUEST_TERMS_DOMAIN: &[u8] = b"credence:request-terms:v1";
+
+/// The X25519 public keys of small order (libsodium's list; the top bit is ignored): a box
+/// sealed to one of them can be opened by anyone.
+const SMALL_ORDER_X25519: [[u8; 32]; 7] = [
+    [0; 32],
+    [
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0,
+    ],
+    [
+        0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4,
+        0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49,
+        0xb8, 0x00,
+    ],
+    [
+        0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1, 0x55, 0x9c, 0x83, 0xef,
+        0x5b, 0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c, 0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f,
+        0x11, 0x57,
+    ],
+    [
+        0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x7f,
+    ],
+    [
+        0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x7f,
+    ],
+    [
+        0xee, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x7f,
+    ],
+];
+
+/// Whether `key` can be sealed to: not one of the X25519 points of small order, in any of their
+/// encodings (the top bit, which X25519 ignores, is ignored here too).
+pub fn is_usable_x25519_key(key: &[u8; 32]) -> bool {
+    let mut masked = *key;
+    masked[31] &= 0x7f;
+    !SMALL_ORDER_X25519.contains(&masked)
+}
+
 impl AccessRequest {
     /// Whether the request asks for `reference`, directly or through its schema.
     pub fn asks_for(&self, reference: &CredentialRef, schema: &Pubkey) -> bool {
         self.credentials.contains(reference) || self.schemas.contains(schema)
+    }
+
+    /// SHA-256 over every term of the request (domain-separated Borsh of its parties, id,
+    /// credentials, schemas, purpose, duration, uses, recipient key and creation time). An
+    /// approval carries the hash of the request its subject read, so terms changed under her
+    /// (the request withdrawn and filed again at the same address) are refused.
+    pub fn terms_hash(&self) -> [u8; 32] {
+        let mut terms = Vec::with_capacity(Self::INIT_SPACE);
+        // Writing into a Vec cannot fail.
+        let _ = self.write_terms(&mut terms);
+        solana_sha256_hasher::hashv(&[REQUEST_TERMS_DOMAIN, &terms]).to_bytes()
+    }
+
+    fn write_terms(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
+        self.subject.serialize(out)?;
+        self.requester.serialize(out)?;
+        self.request_id.serialize(out)?;
+        self.credentials.serialize(out)?;
+        self.schemas.serialize(out)?;
+        self.purpose.serialize(out)?;
+        self.duration_secs.serialize(out)?;
+        self.max_uses.serialize(out)?;
+        self.recipient_key.serialize(out)?;
+        self.created_at.serialize(out)
     }
 }

@@ -54,4 +54,10 @@ impl Credential {
     pub fn is_expired(&self, now: i64) -> bool {
         self.expires_at != 0 && now >= self.expires_at
     }
+
+    /// Whether the credential is in force at `now`: active, started and not expired. Fees are
+    /// charged only for a credential in force.
+    pub fn is_in_force(&self, now: i64) -> bool {
+        self.status == CredentialStatus::Active && now >= self.valid_from && !self.is_expired(now)
+    }
 }

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token::{transfer_checked, Mint, Token, TokenAccount, TransferChecked};
-use credence_registry::state::{Schema, SchemaFee};
+use credence_registry::state::{Issuer, Schema, SchemaFee};
 
 use super::{now, read_credential, read_registry_account};
 use crate::{
@@ -26,7 +26,8 @@ pub struct RecordAccessArgs {
 /// Accounts of `record_access`.
 ///
 /// Remaining accounts, for each selected credential in grant order: the credential, its schema,
-/// and, when the schema carries a fee, the schema's treasury token account.
+/// and, when the schema carries a fee, the credential's issuer and the schema's treasury token
+/// account. A fee is charged only while the issuer is accredited and the credential in force.
 #[derive(Accounts)]
 pub struct RecordAccess<'info> {
     /// The grantee (recruiter); pays any fee.
@@ -51,7 +52,6 @@ pub struct RecordAccess<'info> {
 /// One fee due: how much, into which treasury, for which credential.
 struct FeeDue<'info> {
     credential: Pubkey,
-    schema: Pubkey,
     treasury: AccountInfo<'info>,
     fee: SchemaFee,
 }
@@ -80,11 +80,14 @@ impl<'info> RecordAccess<'info> {
     }
 
     /// Walks the remaining accounts for the selected credentials and returns the fees due. Each
-    /// credential must be the one the grant names, its schema the credential's, and its treasury
-    /// the one the schema's fee names.
+    /// credential must be the one the grant names, its schema the credential's, and, when the
+    /// schema carries a fee, its issuer the credential's and its treasury the one the fee names.
+    /// A fee is due only while the issuer is accredited and the credential is in force: nothing
+    /// flows to a revoked or suspended issuer, or for a revoked, suspended or expired credential.
     fn fees_due(
         selected: &[CredentialRef],
         remaining: &'info [AccountInfo<'info>],
+        now: i64,
     ) -> Result<Vec<FeeDue<'info>>> {
         let mut accounts = remaining.iter();
         let mut next = || {
@@ -116,18 +119,30 @@ impl<'info> RecordAccess<'info> {
                 ConsentError::NotASchema,
             )?;
             if schema.fee.is_set() {
+                let issuer_info = next()?;
+                require_keys_eq!(
+                    credential.issuer,
+                    issuer_info.key(),
+                    ConsentError::IssuerMismatch
+                );
+                let issuer: Issuer = read_registry_account(
+                    issuer_info,
+                    ConsentError::NotAnIssuer,
+                    ConsentError::NotAnIssuer,
+                )?;
                 let treasury = next()?;
                 require_keys_eq!(
                     treasury.key(),
                     schema.fee.treasury,
                     ConsentError::TreasuryMismatch
                 );
-                due.push(FeeDue {
-                    credential: info.key(),
-                    schema: schema_info.key(),
-                    treasury: treasury.clone(),
-                    fee: schema.fee,
-                });
+                if issuer.is_accredited() && credential.is_in_force(now) {
+                    due.push(FeeDue {
+                        credential: info.key(),
+                        treasury: treasury.clone(),
+                        fee: schema.fee,
+                    });
+                }
             }
         }
         require!(
@@ -137,10 +152,10 @@ impl<'info> RecordAccess<'info> {
         Ok(due)
     }
 
-    /// Checks that the grantee can and will pay `due` (one mint, within `max_fee`, from its own
-    /// account holding enough), then pays each fee by CPI into SPL Token's `transfer_checked`.
-    /// Returns the total paid.
-    fn pay(&self, due: &[FeeDue<'info>], max_fee: u64) -> Result<u64> {
+    /// Checks that the grantee can and will pay `due`: one mint, the one the grantee named in
+    /// `fee_mint` (so the signed intent is a mint and an amount), within `max_fee`, from its own
+    /// account holding enough. Returns the total.
+    fn check_payment(&self, due: &[FeeDue<'info>], max_fee: u64) -> Result<u64> {
         let Some(first) = due.first() else {
             return Ok(0);
         };
@@ -152,7 +167,7 @@ impl<'info> RecordAccess<'info> {
                 .checked_add(item.fee.amount)
                 .ok_or(ConsentError::Overflow)?;
         }
-        let (Some(payer), Some(fee_mint), Some(token_program)) =
+        let (Some(payer), Some(fee_mint), Some(_)) =
             (&self.fee_payer, &self.fee_mint, &self.token_program)
         else {
             return err!(ConsentError::FeeAccountsMissing);
@@ -166,6 +181,22 @@ impl<'info> RecordAccess<'info> {
         );
         require!(total <= max_fee, ConsentError::FeeAboveMaximum);
         require!(payer.amount >= total, ConsentError::InsufficientFeeBalance);
+        Ok(total)
+    }
+
+    /// Pays each fee of `due` (checked by [`Self::check_payment`]) by CPI into SPL Token's
+    /// `transfer_checked`, emitting `FeePaid` for each.
+    fn pay(&self, due: &[FeeDue<'info>]) -> Result<()> {
+        let (Some(payer), Some(fee_mint), Some(token_program)) =
+            (&self.fee_payer, &self.fee_mint, &self.token_program)
+        else {
+            return if due.is_empty() {
+                Ok(())
+            } else {
+                err!(ConsentError::FeeAccountsMissing)
+            };
+        };
+        let grant = &self.grant;
         for item in due {
             transfer_checked(
                 CpiContext::new(
@@ -180,30 +211,25 @@ impl<'info> RecordAccess<'info> {
                 item.fee.amount,
                 fee_mint.decimals,
             )?;
-        }
-        Ok(total)
-    }
-
-    /// Pays the fees due, counts one use and emits the audit event naming the credentials
-    /// checked, the outcome and the fees paid.
-    pub fn handle(ctx: Context<'info, Self>, args: RecordAccessArgs) -> Result<()> {
-        let (now, credentials) = ctx.accounts.validate(&args)?;
-        let due = Self::fees_due(&credentials, ctx.remaining_accounts)?;
-        let fees_paid = ctx.accounts.pay(&due, args.max_fee)?;
-        let grant = &mut ctx.accounts.grant;
-        grant.uses = grant.uses.checked_add(1).ok_or(ConsentError::Overflow)?;
-        grant.last_access_at = now;
-        for item in &due {
             emit_event!(FeePaid {
                 grant: grant.key(),
-                grantee: grant.grantee,
                 credential: item.credential,
-                schema: item.schema,
-                mint: item.fee.mint,
                 treasury: item.treasury.key(),
                 amount: item.fee.amount,
             });
         }
+        Ok(())
+    }
+
+    /// Counts one use, emits the audit event (first, so that no volume of fee logs can push it
+    /// past the 10 KB log limit), then pays the fees due.
+    pub fn handle(ctx: Context<'info, Self>, args: RecordAccessArgs) -> Result<()> {
+        let (now, credentials) = ctx.accounts.validate(&args)?;
+        let due = Self::fees_due(&credentials, ctx.remaining_accounts, now)?;
+        let fees_paid = ctx.accounts.check_payment(&due, args.max_fee)?;
+        let grant = &mut ctx.accounts.grant;
+        grant.uses = grant.uses.checked_add(1).ok_or(ConsentError::Overflow)?;
+        grant.last_access_at = now;
         emit_event!(AccessRecorded {
             grant: grant.key(),
             subject: grant.subject,
@@ -213,7 +239,10 @@ impl<'info> RecordAccess<'info> {
             use_number: grant.uses,
             timestamp: now,
             fees_paid,
+            fee_mint: due
+                .first()
+                .map_or_else(Pubkey::default, |item| item.fee.mint),
         });
-        Ok(())
+        ctx.accounts.pay(&due)
     }
 }

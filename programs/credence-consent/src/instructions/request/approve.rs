@@ -19,6 +19,9 @@ pub struct ApproveRequestArgs {
     pub credentials: Vec<CredentialRef>,
     /// The document key sealed to the request's recipient key (at most 128 bytes; empty: none).
     pub sealed_key: Vec<u8>,
+    /// [`AccessRequest::terms_hash`] of the request as the subject read it: the approval is
+    /// refused (`RequestTermsChanged`) if the request now holds other terms.
+    pub terms_hash: [u8; 32],
 }
 
 /// Accounts of `approve_request`. Remaining accounts: the credential accounts granted, in order.
@@ -55,7 +58,8 @@ pub struct ApproveRequest<'info> {
 }
 
 impl<'info> ApproveRequest<'info> {
-    /// Checks each credential granted: hers, and asked for.
+    /// Checks that the request holds the terms she read, then each credential granted: hers,
+    /// and asked for.
     pub fn validate(
         &self,
         args: &ApproveRequestArgs,
@@ -63,6 +67,10 @@ impl<'info> ApproveRequest<'info> {
     ) -> Result<()> {
         check_sealed_key(&args.sealed_key)?;
         let request = &self.request;
+        require!(
+            args.terms_hash == request.terms_hash(),
+            ConsentError::RequestTermsChanged
+        );
         check_credentials_with(
             &self.subject.key(),
             &args.credentials,

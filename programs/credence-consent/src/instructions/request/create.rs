@@ -9,7 +9,7 @@ use crate::{
     error::ConsentError,
     events::AccessRequested,
     instructions::grant::{check_credentials, check_purpose, now},
-    state::{AccessRequest, CredentialRef},
+    state::{is_usable_x25519_key, AccessRequest, CredentialRef},
 };
 
 /// Arguments of `create_request`.
@@ -30,7 +30,8 @@ pub struct CreateRequestArgs {
     pub duration_secs: i64,
     /// Most uses asked for (0: unlimited).
     pub max_uses: u32,
-    /// The requester's X25519 public key, to seal the document key to.
+    /// The requester's X25519 public key, to seal the document key to; zero and small-order
+    /// keys are refused (a box sealed to them opens for anyone).
     pub recipient_key: [u8; 32],
 }
 
@@ -86,6 +87,10 @@ impl<'info> CreateRequest<'info> {
             );
         }
         check_purpose(&args.purpose)?;
+        require!(
+            is_usable_x25519_key(&args.recipient_key),
+            ConsentError::InvalidRecipientKey
+        );
         require!(
             args.duration_secs > 0 && args.duration_secs <= MAX_REQUEST_DURATION_SECS,
             ConsentError::InvalidDuration
