@@ -387,12 +387,12 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
 
     // 8. The nurse sees it, revokes; the next verification fails with the reason.
     let trail = candidate
-        .audit_trail_including(&recorded.signature, std::time::Duration::from_secs(90))
+        .audit_trail_including(&recorded.signature, std::time::Duration::from_secs(180))
         .await?
         .entries;
     anyhow::ensure!(
         trail.iter().any(|e| e.signature == recorded.signature),
-        "the recorded access did not reach the cluster's transaction history within 90 s"
+        "the recorded access did not reach the cluster's transaction history within 180 s"
     );
     story.step(
         "The nurse's audit trail",
