@@ -5,6 +5,7 @@
 //! `~/.config/solana/id.json`); keypair files are the JSON arrays `solana-keygen` writes.
 //! `--output json` prints one JSON document on stdout for scripts.
 
+mod args;
 mod commands;
 mod config;
 mod output;

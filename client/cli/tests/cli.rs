@@ -89,6 +89,18 @@ fn demo_prints_the_report_for_people() {
     );
 }
 
+/// A usage error: clap's exit code 2, the flag named in the message, and (since nothing
+/// listens at [`DEAD_RPC`] and no keypair exists) proof that nothing was read or sent.
+fn assert_usage_error(out: &Output, flag: &str, complaint: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("for '{flag}")) && err.contains(complaint),
+        "{err}"
+    );
+    assert!(!err.contains("cannot reach"), "{err}");
+}
+
 #[test]
 fn malformed_pubkey_is_named() {
     let out = credence(&[
@@ -99,12 +111,142 @@ fn malformed_pubkey_is_named() {
         "--url",
         DEAD_RPC,
     ]);
+    assert_usage_error(&out, "--credential <CREDENTIAL>", "not a valid public key");
+    assert!(stderr(&out).contains("invalid value 'not-a-key'"));
+    // Repeated address flags are checked value by value.
+    let key = solana_pubkey::Pubkey::new_unique().to_string();
+    let out = credence(&[
+        "grant",
+        "create",
+        "--grantee",
+        &key,
+        "--credential",
+        &key,
+        "--credential",
+        "bad",
+        "--purpose",
+        "Recruitment",
+        "--url",
+        DEAD_RPC,
+    ]);
+    assert_usage_error(&out, "--credential <CREDENTIALS>", "not a valid public key");
+}
+
+#[test]
+fn malformed_amount_is_refused_before_the_mint_is_read() {
+    let key = solana_pubkey::Pubkey::new_unique().to_string();
+    let out = credence(&[
+        "verify",
+        "--subject",
+        &key,
+        "--grant",
+        &key,
+        "--trust",
+        &key,
+        "--record",
+        "--max-fee",
+        "12,50",
+        "--fee-mint",
+        &key,
+        "--url",
+        DEAD_RPC,
+    ]);
+    assert_usage_error(&out, "--max-fee <MAX_FEE>", "not an amount");
+    let out = credence(&[
+        "schema",
+        "fee",
+        "--registry",
+        &key,
+        "--issuer-id",
+        "unilag",
+        "--name",
+        "bsc-nursing",
+        "--amount",
+        "1.2.3",
+        "--mint",
+        &key,
+        "--url",
+        DEAD_RPC,
+    ]);
+    assert_usage_error(&out, "--amount <AMOUNT>", "not an amount");
+}
+
+#[test]
+fn malformed_document_spec_is_refused_before_anything_is_read() {
+    let key = solana_pubkey::Pubkey::new_unique().to_string();
+    let salt = "ab".repeat(32);
+    let verify = |document: &str| {
+        credence(&[
+            "verify",
+            "--subject",
+            &key,
+            "--grant",
+            &key,
+            "--trust",
+            &key,
+            "--document",
+            document,
+            "--url",
+            DEAD_RPC,
+        ])
+    };
+    let flag = "--document <DOCUMENTS>";
+    assert_usage_error(&verify("no-separators"), flag, "CREDENTIAL=SALT_HEX:FILE");
+    assert_usage_error(
+        &verify(&format!("not-a-key={salt}:doc.pdf")),
+        flag,
+        "not a valid public key",
+    );
+    assert_usage_error(&verify(&format!("{key}=00ff:doc.pdf")), flag, "32 bytes");
+    assert_usage_error(&verify(&format!("{key}=zz:doc.pdf")), flag, "not hex");
+    // Well formed but missing: a clear error naming the file, still before any network read.
+    let out = verify(&format!("{key}={salt}:/nonexistent/degree.pdf"));
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("--credential `not-a-key` is not a valid public key"),
+        stderr(&out).contains("cannot read /nonexistent/degree.pdf"),
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn malformed_dates_and_day_counts_are_usage_errors() {
+    let key = solana_pubkey::Pubkey::new_unique().to_string();
+    let out = credence(&[
+        "pool",
+        "search",
+        "--available-by",
+        "next week",
+        "--url",
+        DEAD_RPC,
+    ]);
+    assert_usage_error(&out, "--available-by <AVAILABLE_BY>", "not a date");
+    let out = credence(&[
+        "request",
+        "create",
+        "--subject",
+        &key,
+        "--credential",
+        &key,
+        "--purpose",
+        "Recruitment",
+        "--days",
+        "0",
+        "--url",
+        DEAD_RPC,
+    ]);
+    assert_usage_error(&out, "--days <DAYS>", "from 1 to");
+    let out = credence(&[
+        "request",
+        "approve",
+        "--request",
+        &key,
+        "--terms",
+        "abc",
+        "--url",
+        DEAD_RPC,
+    ]);
+    assert_usage_error(&out, "--terms <TERMS>", "16 hex digits");
 }
 
 #[test]
@@ -214,7 +356,7 @@ fn errors_are_json_with_output_json() {
         "credential",
         "show",
         "--credential",
-        "bad",
+        "11111111111111111111111111111111",
         "--output",
         "json",
         "--url",
@@ -225,7 +367,7 @@ fn errors_are_json_with_output_json() {
     assert!(doc["error"]
         .as_str()
         .unwrap()
-        .contains("not a valid public key"));
+        .contains("cannot reach the RPC endpoint"));
 }
 
 #[test]

@@ -15,10 +15,12 @@ use credence_sdk::{
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
+use solana_pubkey::Pubkey;
 
 use crate::{
+    args::pubkey,
     commands::issuer::load_secret,
-    config::{parse_pubkey, Config},
+    config::Config,
     output::{Output, OutputFormat},
 };
 
@@ -26,8 +28,8 @@ use crate::{
 #[derive(clap::Args, Debug)]
 pub struct IssuerRef {
     /// The registry's address.
-    #[arg(long)]
-    registry: String,
+    #[arg(long, value_parser = pubkey)]
+    registry: Pubkey,
     /// The issuer's id.
     #[arg(long)]
     issuer_id: String,
@@ -40,109 +42,119 @@ pub struct IssuerRef {
 #[derive(Subcommand, Debug)]
 pub enum CredentialCommand {
     /// Issue one credential (idempotent per subject and reference).
-    Issue {
-        #[command(flatten)]
-        issuer: IssuerRef,
-        /// The schema's address.
-        #[arg(long)]
-        schema: String,
-        /// The candidate's wallet address.
-        #[arg(long)]
-        subject: String,
-        /// The issuer's stable reference (for example the licence number).
-        #[arg(long)]
-        reference: String,
-        /// The document file committed to (it never goes on-chain).
-        #[arg(long)]
-        document: PathBuf,
-        /// Expiry (unix seconds); default: the schema's validity.
-        #[arg(long)]
-        expires_at: Option<i64>,
-        /// The issuer's secret file (default
-        /// `~/.config/credence/issuers/<registry>-<issuer id>.secret`, made by `issuer register`).
-        #[arg(long, env = "CREDENCE_ISSUER_SECRET")]
-        issuer_secret: Option<PathBuf>,
-    },
+    Issue(IssueArgs),
     /// Issue a CSV batch (`subject,reference,document_file[,expires_at]`), packed into as few
     /// transactions as fit. Safe to kill and re-run: nothing is duplicated or lost.
-    IssueBatch {
-        #[command(flatten)]
-        issuer: IssuerRef,
-        /// The schema's address.
-        #[arg(long)]
-        schema: String,
-        /// The CSV file (document paths are relative to it).
-        #[arg(long)]
-        csv: PathBuf,
-        /// Where to write every credential's address and salt (JSON) for the candidates.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// The issuer's secret file (default
-        /// `~/.config/credence/issuers/<registry>-<issuer id>.secret`, made by `issuer register`).
-        #[arg(long, env = "CREDENCE_ISSUER_SECRET")]
-        issuer_secret: Option<PathBuf>,
-    },
+    IssueBatch(IssueBatchArgs),
     /// Suspend an active credential.
-    Suspend {
-        #[command(flatten)]
-        issuer: IssuerRef,
-        /// The credential's address.
-        #[arg(long)]
-        credential: String,
-    },
+    Suspend(CredentialTarget),
     /// Reinstate a suspended credential.
-    Reinstate {
-        #[command(flatten)]
-        issuer: IssuerRef,
-        /// The credential's address.
-        #[arg(long)]
-        credential: String,
-    },
+    Reinstate(CredentialTarget),
     /// Revoke a credential for good.
-    Revoke {
-        #[command(flatten)]
-        issuer: IssuerRef,
-        /// The credential's address.
-        #[arg(long)]
-        credential: String,
-        /// Reason code: 1 superseded, 2 issued in error, 3 disciplinary, 4 fraud, 5 key compromise.
-        #[arg(long)]
-        reason: u16,
-    },
+    Revoke(RevokeArgs),
     /// Extend a credential's expiry.
-    Renew {
-        #[command(flatten)]
-        issuer: IssuerRef,
-        /// The credential's address.
-        #[arg(long)]
-        credential: String,
-        /// The new expiry (unix seconds).
-        #[arg(long)]
-        expires_at: i64,
-    },
+    Renew(RenewArgs),
     /// Close a revoked or expired credential and take its rent back.
-    Close {
-        #[command(flatten)]
-        issuer: IssuerRef,
-        /// The credential's address.
-        #[arg(long)]
-        credential: String,
-    },
+    Close(CredentialTarget),
     /// Show a credential.
-    Show {
-        /// The credential's address.
-        #[arg(long)]
-        credential: String,
-    },
+    Show(ShowArgs),
     /// List credentials of a subject or of an issuer.
-    List {
-        /// The candidate's wallet.
-        #[arg(long, conflicts_with = "issuer")]
-        subject: Option<String>,
-        /// The issuer's address.
-        #[arg(long)]
-        issuer: Option<String>,
-    },
+    List(ListArgs),
+}
+
+/// Arguments of `credential issue`.
+#[derive(clap::Args, Debug)]
+pub struct IssueArgs {
+    #[command(flatten)]
+    issuer: IssuerRef,
+    /// The schema's address.
+    #[arg(long, value_parser = pubkey)]
+    schema: Pubkey,
+    /// The candidate's wallet address.
+    #[arg(long, value_parser = pubkey)]
+    subject: Pubkey,
+    /// The issuer's stable reference (for example the licence number).
+    #[arg(long)]
+    reference: String,
+    /// The document file committed to (it never goes on-chain).
+    #[arg(long)]
+    document: PathBuf,
+    /// Expiry (unix seconds); default: the schema's validity.
+    #[arg(long)]
+    expires_at: Option<i64>,
+    /// The issuer's secret file (default
+    /// `~/.config/credence/issuers/<registry>-<issuer id>.secret`, made by `issuer register`).
+    #[arg(long, env = "CREDENCE_ISSUER_SECRET")]
+    issuer_secret: Option<PathBuf>,
+}
+
+/// Arguments of `credential issue-batch`.
+#[derive(clap::Args, Debug)]
+pub struct IssueBatchArgs {
+    #[command(flatten)]
+    issuer: IssuerRef,
+    /// The schema's address.
+    #[arg(long, value_parser = pubkey)]
+    schema: Pubkey,
+    /// The CSV file (document paths are relative to it).
+    #[arg(long)]
+    csv: PathBuf,
+    /// Where to write every credential's address and salt (JSON) for the candidates.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The issuer's secret file (default
+    /// `~/.config/credence/issuers/<registry>-<issuer id>.secret`, made by `issuer register`).
+    #[arg(long, env = "CREDENCE_ISSUER_SECRET")]
+    issuer_secret: Option<PathBuf>,
+}
+
+/// The credential an issuer's command acts on.
+#[derive(clap::Args, Debug)]
+pub struct CredentialTarget {
+    #[command(flatten)]
+    issuer: IssuerRef,
+    /// The credential's address.
+    #[arg(long, value_parser = pubkey)]
+    credential: Pubkey,
+}
+
+/// Arguments of `credential revoke`.
+#[derive(clap::Args, Debug)]
+pub struct RevokeArgs {
+    #[command(flatten)]
+    target: CredentialTarget,
+    /// Reason code: 1 superseded, 2 issued in error, 3 disciplinary, 4 fraud, 5 key compromise.
+    #[arg(long)]
+    reason: u16,
+}
+
+/// Arguments of `credential renew`.
+#[derive(clap::Args, Debug)]
+pub struct RenewArgs {
+    #[command(flatten)]
+    target: CredentialTarget,
+    /// The new expiry (unix seconds).
+    #[arg(long)]
+    expires_at: i64,
+}
+
+/// Arguments of `credential show`.
+#[derive(clap::Args, Debug)]
+pub struct ShowArgs {
+    /// The credential's address.
+    #[arg(long, value_parser = pubkey)]
+    credential: Pubkey,
+}
+
+/// Arguments of `credential list`.
+#[derive(clap::Args, Debug)]
+pub struct ListArgs {
+    /// The candidate's wallet.
+    #[arg(long, conflicts_with = "issuer", value_parser = pubkey)]
+    subject: Option<Pubkey>,
+    /// The issuer's address.
+    #[arg(long, value_parser = pubkey)]
+    issuer: Option<Pubkey>,
 }
 
 /// One CSV row, validated.
@@ -150,7 +162,7 @@ struct Row {
     request: IssueRequest,
 }
 
-fn read_csv(path: &Path, schema: solana_pubkey::Pubkey) -> anyhow::Result<Vec<Row>> {
+fn read_csv(path: &Path, schema: Pubkey) -> anyhow::Result<Vec<Row>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
@@ -175,10 +187,10 @@ fn read_csv(path: &Path, schema: solana_pubkey::Pubkey) -> anyhow::Result<Vec<Ro
             ));
             continue;
         }
-        let subject = match parse_pubkey("subject", &record[0]) {
+        let subject = match pubkey(&record[0]) {
             Ok(s) => s,
             Err(e) => {
-                problems.push(format!("line {line}: {e}"));
+                problems.push(format!("line {line}: subject `{}` is {e}", &record[0]));
                 continue;
             }
         };
@@ -235,45 +247,70 @@ fn read_csv(path: &Path, schema: solana_pubkey::Pubkey) -> anyhow::Result<Vec<Ro
 /// Runs a credential command.
 pub async fn run(config: &Config, command: CredentialCommand) -> anyhow::Result<Output> {
     match command {
-        CredentialCommand::Show { credential } => {
-            let address = parse_pubkey("--credential", &credential)?;
-            let transport = config.transport().await?;
-            let c: Credential = accounts::fetch(&transport, &address)
+        CredentialCommand::Issue(args) => args.execute(config).await,
+        CredentialCommand::IssueBatch(args) => args.execute(config).await,
+        CredentialCommand::Suspend(target) => {
+            target
+                .change(config, CredentialChange::Suspend, "suspended")
                 .await
-                .context("reading the credential")?;
-            Ok(Output::new(
-                credential_json(&address, &c),
-                credential_text(&address, &c),
-            ))
         }
-        CredentialCommand::List { subject, issuer } => {
-            let transport = config.transport().await?;
-            let list = match (subject, issuer) {
-                (Some(s), _) => {
-                    accounts::credentials_of_subject(&transport, &parse_pubkey("--subject", &s)?)
-                        .await?
-                }
-                (None, Some(i)) => {
-                    accounts::credentials_of_issuer(&transport, &parse_pubkey("--issuer", &i)?)
-                        .await?
-                }
-                (None, None) => bail!("give --subject or --issuer"),
-            };
-            let text = list
-                .iter()
-                .map(|(a, c)| credential_text(a, c))
-                .collect::<Vec<_>>()
-                .join("\n");
-            Ok(Output::new(
-                json!({ "credentials": list.iter().map(|(a, c)| credential_json(a, c)).collect::<Vec<_>>() }),
-                if text.is_empty() {
-                    "no credentials".to_string()
-                } else {
-                    text
-                },
-            ))
+        CredentialCommand::Reinstate(target) => {
+            target
+                .change(config, CredentialChange::Reinstate, "reinstated")
+                .await
         }
-        CredentialCommand::Issue {
+        CredentialCommand::Revoke(args) => args.execute(config).await,
+        CredentialCommand::Renew(args) => args.execute(config).await,
+        CredentialCommand::Close(target) => target.close(config).await,
+        CredentialCommand::Show(args) => args.execute(config).await,
+        CredentialCommand::List(args) => args.execute(config).await,
+    }
+}
+
+impl ShowArgs {
+    /// `credential show`: one credential.
+    pub async fn execute(self, config: &Config) -> anyhow::Result<Output> {
+        let address = self.credential;
+        let transport = config.transport().await?;
+        let c: Credential = accounts::fetch(&transport, &address)
+            .await
+            .context("reading the credential")?;
+        Ok(Output::new(
+            credential_json(&address, &c),
+            credential_text(&address, &c),
+        ))
+    }
+}
+
+impl ListArgs {
+    /// `credential list`: a subject's or an issuer's credentials.
+    pub async fn execute(self, config: &Config) -> anyhow::Result<Output> {
+        let transport = config.transport().await?;
+        let list = match (self.subject, self.issuer) {
+            (Some(subject), _) => accounts::credentials_of_subject(&transport, &subject).await?,
+            (None, Some(issuer)) => accounts::credentials_of_issuer(&transport, &issuer).await?,
+            (None, None) => bail!("give --subject or --issuer"),
+        };
+        let text = list
+            .iter()
+            .map(|(a, c)| credential_text(a, c))
+            .collect::<Vec<_>>()
+            .join("\n");
+        Ok(Output::new(
+            json!({ "credentials": list.iter().map(|(a, c)| credential_json(a, c)).collect::<Vec<_>>() }),
+            if text.is_empty() {
+                "no credentials".to_string()
+            } else {
+                text
+            },
+        ))
+    }
+}
+
+impl IssueArgs {
+    /// `credential issue`: one credential, unless it was already issued.
+    pub async fn execute(self, config: &Config) -> anyhow::Result<Output> {
+        let Self {
             issuer,
             schema,
             subject,
@@ -281,146 +318,146 @@ pub async fn run(config: &Config, command: CredentialCommand) -> anyhow::Result<
             document,
             expires_at,
             issuer_secret,
-        } => {
-            let schema = parse_pubkey("--schema", &schema)?;
-            let subject = parse_pubkey("--subject", &subject)?;
-            let document = std::fs::read(&document)
-                .map_err(|e| anyhow!("cannot read document {}: {e}", document.display()))?;
-            let secret = secret_of(&issuer, issuer_secret.as_deref())?;
-            let keypair = config.keypair()?;
-            let transport = config.transport().await?;
-            let role = issuer_role(&transport, &keypair, &issuer)?.with_secret(&secret);
-            let issued = role
-                .issue(&IssueRequest {
-                    subject,
-                    schema,
-                    reference,
-                    document,
-                    valid_from: None,
-                    expires_at,
-                })
-                .await?;
-            let state = if issued.already_existed {
-                "already issued; nothing changed"
-            } else {
-                "issued"
-            };
-            Ok(Output::new(
-                serde_json::to_value(&issued)?,
-                format!("credential {} {state}\n  salt (give it to the candidate with the document): {}", issued.credential, issued.salt),
-            ))
-        }
-        CredentialCommand::IssueBatch {
+        } = self;
+        let document = std::fs::read(&document)
+            .map_err(|e| anyhow!("cannot read document {}: {e}", document.display()))?;
+        let secret = secret_of(&issuer, issuer_secret.as_deref())?;
+        let keypair = config.keypair()?;
+        let transport = config.transport().await?;
+        let role = issuer_role(&transport, &keypair, &issuer).with_secret(&secret);
+        let issued = role
+            .issue(&IssueRequest {
+                subject,
+                schema,
+                reference,
+                document,
+                valid_from: None,
+                expires_at,
+            })
+            .await?;
+        let state = if issued.already_existed {
+            "already issued; nothing changed"
+        } else {
+            "issued"
+        };
+        Ok(Output::new(
+            serde_json::to_value(&issued)?,
+            format!(
+                "credential {} {state}\n  salt (give it to the candidate with the document): {}",
+                issued.credential, issued.salt
+            ),
+        ))
+    }
+}
+
+impl IssueBatchArgs {
+    /// `credential issue-batch`: every row of the CSV, resuming where a previous run stopped.
+    pub async fn execute(self, config: &Config) -> anyhow::Result<Output> {
+        let Self {
             issuer,
             schema,
             csv,
             out,
             issuer_secret,
-        } => {
-            let schema = parse_pubkey("--schema", &schema)?;
-            let rows = read_csv(&csv, schema)?;
-            let secret = secret_of(&issuer, issuer_secret.as_deref())?;
-            let keypair = config.keypair()?;
-            let transport = config.transport().await?;
-            let role = issuer_role(&transport, &keypair, &issuer)?.with_secret(&secret);
-            let bar = if config.output == OutputFormat::Display {
-                ProgressBar::new(rows.len() as u64)
-            } else {
-                ProgressBar::hidden()
-            };
-            bar.set_style(
-                ProgressStyle::with_template("{bar:40} {pos}/{len} credentials {msg}")
-                    .expect("a valid progress template"),
-            );
-            let requests: Vec<IssueRequest> = rows.into_iter().map(|r| r.request).collect();
-            let result = role
-                .issue_batch(&requests, |done| bar.set_position(done as u64))
-                .await;
-            bar.finish_and_clear();
-            let report = match result {
-                Ok(report) => report,
-                // A row that differs from what is on-chain: re-running as is would stop again.
-                Err(err @ SdkError::ExistingCredentialDiffers { .. }) => return Err(err.into()),
-                Err(err) => Err(err).context(
-                    "the batch stopped; re-run the same command to finish it (nothing is duplicated)",
-                )?,
-            };
-            if let Some(out) = &out {
-                std::fs::write(out, serde_json::to_string_pretty(&report.credentials)?)
-                    .map_err(|e| anyhow!("cannot write {}: {e}", out.display()))?;
-            }
-            Ok(Output::new(
-                serde_json::to_value(&report)?,
-                format!(
-                    "{} issued, {} already on-chain (skipped), in {} transaction(s){}",
-                    report.issued,
-                    report.skipped,
-                    report.transactions,
-                    out.map(|p| format!("; salts written to {}", p.display()))
-                        .unwrap_or_default()
-                ),
-            ))
+        } = self;
+        let rows = read_csv(&csv, schema)?;
+        let secret = secret_of(&issuer, issuer_secret.as_deref())?;
+        let keypair = config.keypair()?;
+        let transport = config.transport().await?;
+        let role = issuer_role(&transport, &keypair, &issuer).with_secret(&secret);
+        let bar = if config.output == OutputFormat::Display {
+            ProgressBar::new(rows.len() as u64)
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} credentials {msg}")
+                .expect("a valid progress template"),
+        );
+        let requests: Vec<IssueRequest> = rows.into_iter().map(|r| r.request).collect();
+        let result = role
+            .issue_batch(&requests, |done| bar.set_position(done as u64))
+            .await;
+        bar.finish_and_clear();
+        let report = match result {
+            Ok(report) => report,
+            // A row that differs from what is on-chain: re-running as is would stop again.
+            Err(err @ SdkError::ExistingCredentialDiffers { .. }) => return Err(err.into()),
+            Err(err) => Err(err).context(
+                "the batch stopped; re-run the same command to finish it (nothing is duplicated)",
+            )?,
+        };
+        if let Some(out) = &out {
+            std::fs::write(out, serde_json::to_string_pretty(&report.credentials)?)
+                .map_err(|e| anyhow!("cannot write {}: {e}", out.display()))?;
         }
-        CredentialCommand::Suspend { issuer, credential } => {
-            change(
-                config,
-                issuer,
-                &credential,
-                CredentialChange::Suspend,
-                "suspended",
-            )
+        Ok(Output::new(
+            serde_json::to_value(&report)?,
+            format!(
+                "{} issued, {} already on-chain (skipped), in {} transaction(s){}",
+                report.issued,
+                report.skipped,
+                report.transactions,
+                out.map(|p| format!("; salts written to {}", p.display()))
+                    .unwrap_or_default()
+            ),
+        ))
+    }
+}
+
+impl RevokeArgs {
+    /// `credential revoke`: for good, with a reason code.
+    pub async fn execute(self, config: &Config) -> anyhow::Result<Output> {
+        let reason = self.reason;
+        self.target
+            .change(config, CredentialChange::Revoke { reason }, "revoked")
             .await
-        }
-        CredentialCommand::Reinstate { issuer, credential } => {
-            change(
-                config,
-                issuer,
-                &credential,
-                CredentialChange::Reinstate,
-                "reinstated",
-            )
+    }
+}
+
+impl RenewArgs {
+    /// `credential renew`: a new expiry.
+    pub async fn execute(self, config: &Config) -> anyhow::Result<Output> {
+        let expires_at = self.expires_at;
+        self.target
+            .change(config, CredentialChange::Renew { expires_at }, "renewed")
             .await
-        }
-        CredentialCommand::Revoke {
-            issuer,
-            credential,
-            reason,
-        } => {
-            change(
-                config,
-                issuer,
-                &credential,
-                CredentialChange::Revoke { reason },
-                "revoked",
-            )
-            .await
-        }
-        CredentialCommand::Renew {
-            issuer,
-            credential,
-            expires_at,
-        } => {
-            change(
-                config,
-                issuer,
-                &credential,
-                CredentialChange::Renew { expires_at },
-                "renewed",
-            )
-            .await
-        }
-        CredentialCommand::Close { issuer, credential } => {
-            let address = parse_pubkey("--credential", &credential)?;
-            let keypair = config.keypair()?;
-            let transport = config.transport().await?;
-            issuer_role(&transport, &keypair, &issuer)?
-                .close(&address)
-                .await?;
-            Ok(Output::new(
-                json!({ "credential": credential, "closed": true }),
-                format!("credential {credential} closed; rent returned"),
-            ))
-        }
+    }
+}
+
+impl CredentialTarget {
+    /// `credential suspend`, `reinstate` (and the sending part of `revoke` and `renew`):
+    /// applies `change` and reports it as `done`.
+    pub async fn change(
+        self,
+        config: &Config,
+        change: CredentialChange,
+        done: &str,
+    ) -> anyhow::Result<Output> {
+        let credential = self.credential;
+        let keypair = config.keypair()?;
+        let transport = config.transport().await?;
+        let sent = issuer_role(&transport, &keypair, &self.issuer)
+            .change(change, &credential)
+            .await?;
+        Ok(Output::new(
+            json!({ "credential": credential.to_string(), "action": done, "signature": sent.signature }),
+            format!("credential {credential} {done}"),
+        ))
+    }
+
+    /// `credential close`: takes the rent of a revoked or expired credential back.
+    pub async fn close(self, config: &Config) -> anyhow::Result<Output> {
+        let credential = self.credential;
+        let keypair = config.keypair()?;
+        let transport = config.transport().await?;
+        issuer_role(&transport, &keypair, &self.issuer)
+            .close(&credential)
+            .await?;
+        Ok(Output::new(
+            json!({ "credential": credential.to_string(), "closed": true }),
+            format!("credential {credential} closed; rent returned"),
+        ))
     }
 }
 
@@ -428,42 +465,21 @@ fn issuer_role<'a>(
     transport: &'a credence_sdk::Transport,
     keypair: &'a solana_keypair::Keypair,
     issuer: &IssuerRef,
-) -> anyhow::Result<Issuer<'a>> {
-    let registry = parse_pubkey("--registry", &issuer.registry)?;
-    let role = Issuer::new(transport, keypair, registry, &issuer.issuer_id);
-    Ok(if issuer.delegate {
+) -> Issuer<'a> {
+    let role = Issuer::new(transport, keypair, issuer.registry, &issuer.issuer_id);
+    if issuer.delegate {
         role.as_delegate()
     } else {
         role
-    })
+    }
 }
 
 /// The issuer's secret for an issuing command (see [`load_secret`]).
 fn secret_of(issuer: &IssuerRef, given: Option<&Path>) -> anyhow::Result<IssuerSecret> {
-    let registry = parse_pubkey("--registry", &issuer.registry)?;
-    load_secret(given, &registry, &issuer.issuer_id)
+    load_secret(given, &issuer.registry, &issuer.issuer_id)
 }
 
-async fn change(
-    config: &Config,
-    issuer: IssuerRef,
-    credential: &str,
-    change: CredentialChange,
-    done: &str,
-) -> anyhow::Result<Output> {
-    let address = parse_pubkey("--credential", credential)?;
-    let keypair = config.keypair()?;
-    let transport = config.transport().await?;
-    let sent = issuer_role(&transport, &keypair, &issuer)?
-        .change(change, &address)
-        .await?;
-    Ok(Output::new(
-        json!({ "credential": credential, "action": done, "signature": sent.signature }),
-        format!("credential {credential} {done}"),
-    ))
-}
-
-fn credential_json(address: &solana_pubkey::Pubkey, c: &Credential) -> serde_json::Value {
+fn credential_json(address: &Pubkey, c: &Credential) -> serde_json::Value {
     json!({
         "credential": address.to_string(), "issuer": c.issuer.to_string(), "subject": c.subject.to_string(),
         "schema": c.schema.to_string(), "status": format!("{:?}", c.status).to_lowercase(),
@@ -472,7 +488,7 @@ fn credential_json(address: &solana_pubkey::Pubkey, c: &Credential) -> serde_jso
     })
 }
 
-fn credential_text(address: &solana_pubkey::Pubkey, c: &Credential) -> String {
+fn credential_text(address: &Pubkey, c: &Credential) -> String {
     let reason = if c.revocation_reason != 0 {
         format!(" ({})", reason_name(c.revocation_reason))
     } else {

@@ -11,10 +11,12 @@ use credence_sdk::{
     sealing,
 };
 use serde_json::json;
+use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 
 use crate::{
-    config::{parse_pubkey, parse_pubkeys, unix_now, Config},
+    args::{days, pubkey, DAY},
+    config::{unix_now, Config},
     output::Output,
 };
 
@@ -22,58 +24,70 @@ use crate::{
 #[derive(Subcommand, Debug)]
 pub enum GrantCommand {
     /// Grant a recruiter access to chosen credentials, for a purpose, until an expiry.
-    Create {
-        /// The recruiter's wallet address.
-        #[arg(long)]
-        grantee: String,
-        /// A credential to cover (repeat for several, at most 16).
-        #[arg(long = "credential", required = true)]
-        credentials: Vec<String>,
-        /// Why access is given (1 to 64 bytes).
-        #[arg(long)]
-        purpose: String,
-        /// Days until the grant expires.
-        #[arg(long, default_value_t = 7)]
-        days: i64,
-        /// Most verifications (0: unlimited).
-        #[arg(long, default_value_t = 0)]
-        max_uses: u32,
-        /// Your id for this grant (several grants to one recruiter need distinct ids).
-        #[arg(long, default_value_t = 1)]
-        grant_id: u64,
-        /// A document to share sealed: its key is sealed to the recruiter inside the grant.
-        #[arg(long, requires = "sealed_out")]
-        seal_document: Option<PathBuf>,
-        /// Where to write the sealed document (send this file to the recruiter).
-        #[arg(long)]
-        sealed_out: Option<PathBuf>,
-    },
+    Create(CreateArgs),
     /// Revoke a grant at once.
-    Revoke {
-        /// The grant's address.
-        #[arg(long)]
-        grant: String,
-    },
+    Revoke(GrantTarget),
     /// Close a grant and take its rent back.
-    Close {
-        /// The grant's address.
-        #[arg(long)]
-        grant: String,
-    },
+    Close(GrantTarget),
     /// Your grants (as candidate), or the grants you hold (with --received).
-    List {
-        /// List grants received as a recruiter instead.
-        #[arg(long)]
-        received: bool,
-    },
+    List(ListArgs),
     /// Who verified your credentials, when, and with what outcome, under every grant you made
     /// (closed ones included), with each grant's entries checked against the uses it counts.
-    Audit {
-        /// The most transactions to read from any one address's history (your wallet, each
-        /// grant). Histories longer than this are reported as cut short.
-        #[arg(long, default_value_t = DEFAULT_HISTORY_LIMIT)]
-        max_signatures: usize,
-    },
+    Audit(AuditArgs),
+}
+
+/// Arguments of `grant create`.
+#[derive(clap::Args, Debug)]
+pub struct CreateArgs {
+    /// The recruiter's wallet address.
+    #[arg(long, value_parser = pubkey)]
+    grantee: Pubkey,
+    /// A credential to cover (repeat for several, at most 16).
+    #[arg(long = "credential", required = true, value_parser = pubkey)]
+    credentials: Vec<Pubkey>,
+    /// Why access is given (1 to 64 bytes).
+    #[arg(long)]
+    purpose: String,
+    /// Days until the grant expires.
+    #[arg(long, default_value_t = 7, value_parser = days)]
+    days: i64,
+    /// Most verifications (0: unlimited).
+    #[arg(long, default_value_t = 0)]
+    max_uses: u32,
+    /// Your id for this grant (several grants to one recruiter need distinct ids).
+    #[arg(long, default_value_t = 1)]
+    grant_id: u64,
+    /// A document to share sealed: its key is sealed to the recruiter inside the grant.
+    #[arg(long, requires = "sealed_out")]
+    seal_document: Option<PathBuf>,
+    /// Where to write the sealed document (send this file to the recruiter).
+    #[arg(long)]
+    sealed_out: Option<PathBuf>,
+}
+
+/// The grant a candidate's command acts on.
+#[derive(clap::Args, Debug)]
+pub struct GrantTarget {
+    /// The grant's address.
+    #[arg(long, value_parser = pubkey)]
+    grant: Pubkey,
+}
+
+/// Arguments of `grant list`.
+#[derive(clap::Args, Debug)]
+pub struct ListArgs {
+    /// List grants received as a recruiter instead.
+    #[arg(long)]
+    received: bool,
+}
+
+/// Arguments of `grant audit`.
+#[derive(clap::Args, Debug)]
+pub struct AuditArgs {
+    /// The most transactions to read from any one address's history (your wallet, each
+    /// grant). Histories longer than this are reported as cut short.
+    #[arg(long, default_value_t = DEFAULT_HISTORY_LIMIT)]
+    max_signatures: usize,
 }
 
 /// The audit trail as text: one line per access, then one per grant whose uses are not all
@@ -172,108 +186,129 @@ pub fn seal_to_file(
 
 /// Runs a grant command.
 pub async fn run(config: &Config, command: GrantCommand) -> anyhow::Result<Output> {
-    let keypair = config.keypair()?;
-    let transport = config.transport().await?;
-    let candidate = Candidate::new(&transport, &keypair);
     match command {
-        GrantCommand::Create {
-            grantee,
-            credentials,
-            purpose,
-            days,
-            max_uses,
-            grant_id,
-            seal_document,
-            sealed_out,
-        } => {
-            let grantee = parse_pubkey("--grantee", &grantee)?;
-            let credentials = parse_pubkeys("--credential", &credentials)?;
-            let address = pda::grant(&keypair.pubkey(), &grantee, grant_id).0;
-            if transport.account(&address).await?.is_some() {
-                return Ok(Output::new(
-                    json!({ "grant": address.to_string(), "created": false }),
-                    format!("grant {address} already exists; nothing changed (use --grant-id for another grant)"),
-                ));
-            }
-            let document_key = seal_to_file(seal_document.as_deref(), sealed_out.as_deref())?;
-            let expires_at = unix_now()?
-                + days
-                    .checked_mul(86_400)
-                    .ok_or_else(|| anyhow!("--days is too large"))?;
-            let grant = candidate
-                .grant(GrantRequest {
-                    grant_id,
-                    grantee,
-                    credentials,
-                    purpose,
-                    expires_at,
-                    max_uses,
-                    document_key,
-                })
-                .await?;
-            Ok(Output::new(
-                json!({ "grant": grant.to_string(), "created": true, "expires_at": expires_at }),
-                format!("grant {grant} created, in force until {expires_at}"),
-            ))
+        GrantCommand::Create(args) => args.execute(config).await,
+        GrantCommand::Revoke(target) => target.revoke(config).await,
+        GrantCommand::Close(target) => target.close(config).await,
+        GrantCommand::List(args) => args.execute(config).await,
+        GrantCommand::Audit(args) => args.execute(config).await,
+    }
+}
+
+impl CreateArgs {
+    /// `grant create`: the grant, unless one with this id exists; seals the document if given.
+    pub async fn execute(self, config: &Config) -> anyhow::Result<Output> {
+        let keypair = config.keypair()?;
+        let transport = config.transport().await?;
+        let address = pda::grant(&keypair.pubkey(), &self.grantee, self.grant_id).0;
+        if transport.account(&address).await?.is_some() {
+            return Ok(Output::new(
+                json!({ "grant": address.to_string(), "created": false }),
+                format!("grant {address} already exists; nothing changed (use --grant-id for another grant)"),
+            ));
         }
-        GrantCommand::Revoke { grant } => {
-            let grant = parse_pubkey("--grant", &grant)?;
-            candidate.revoke(&grant).await?;
-            Ok(Output::new(
-                json!({ "grant": grant.to_string(), "revoked": true }),
-                format!("grant {grant} revoked"),
-            ))
-        }
-        GrantCommand::Close { grant } => {
-            let grant = parse_pubkey("--grant", &grant)?;
-            candidate.close(&grant).await?;
-            Ok(Output::new(
-                json!({ "grant": grant.to_string(), "closed": true }),
-                format!("grant {grant} closed; rent returned"),
-            ))
-        }
-        GrantCommand::List { received } => {
-            let grants = if received {
-                accounts::grants_to_grantee(&transport, &keypair.pubkey()).await?
+        let document_key = seal_to_file(self.seal_document.as_deref(), self.sealed_out.as_deref())?;
+        // `days` keeps the product within i64; the sum may still overflow.
+        let expires_at = unix_now()?
+            .checked_add(self.days * DAY)
+            .ok_or_else(|| anyhow!("--days is too large"))?;
+        let grant = Candidate::new(&transport, &keypair)
+            .grant(GrantRequest {
+                grant_id: self.grant_id,
+                grantee: self.grantee,
+                credentials: self.credentials,
+                purpose: self.purpose,
+                expires_at,
+                max_uses: self.max_uses,
+                document_key,
+            })
+            .await?;
+        Ok(Output::new(
+            json!({ "grant": grant.to_string(), "created": true, "expires_at": expires_at }),
+            format!("grant {grant} created, in force until {expires_at}"),
+        ))
+    }
+}
+
+impl GrantTarget {
+    /// `grant revoke`: at once.
+    pub async fn revoke(self, config: &Config) -> anyhow::Result<Output> {
+        let grant = self.grant;
+        let keypair = config.keypair()?;
+        let transport = config.transport().await?;
+        Candidate::new(&transport, &keypair).revoke(&grant).await?;
+        Ok(Output::new(
+            json!({ "grant": grant.to_string(), "revoked": true }),
+            format!("grant {grant} revoked"),
+        ))
+    }
+
+    /// `grant close`: takes the rent back.
+    pub async fn close(self, config: &Config) -> anyhow::Result<Output> {
+        let grant = self.grant;
+        let keypair = config.keypair()?;
+        let transport = config.transport().await?;
+        Candidate::new(&transport, &keypair).close(&grant).await?;
+        Ok(Output::new(
+            json!({ "grant": grant.to_string(), "closed": true }),
+            format!("grant {grant} closed; rent returned"),
+        ))
+    }
+}
+
+impl ListArgs {
+    /// `grant list`: the grants you made, or (`--received`) those made to you.
+    pub async fn execute(self, config: &Config) -> anyhow::Result<Output> {
+        let keypair = config.keypair()?;
+        let transport = config.transport().await?;
+        let grants = if self.received {
+            accounts::grants_to_grantee(&transport, &keypair.pubkey()).await?
+        } else {
+            Candidate::new(&transport, &keypair).grants().await?
+        };
+        let text = grants
+            .iter()
+            .map(|(a, g)| grant_text(a, g))
+            .collect::<Vec<_>>()
+            .join("\n");
+        Ok(Output::new(
+            json!({ "grants": grants.iter().map(|(a, g)| grant_json(a, g)).collect::<Vec<_>>() }),
+            if text.is_empty() {
+                "no grants".to_string()
             } else {
-                candidate.grants().await?
-            };
-            let text = grants
-                .iter()
-                .map(|(a, g)| grant_text(a, g))
-                .collect::<Vec<_>>()
-                .join("\n");
-            Ok(Output::new(
-                json!({ "grants": grants.iter().map(|(a, g)| grant_json(a, g)).collect::<Vec<_>>() }),
-                if text.is_empty() {
-                    "no grants".to_string()
-                } else {
-                    text
-                },
-            ))
-        }
-        GrantCommand::Audit { max_signatures } => {
-            let trail = candidate
-                .audit_trail_with(&AuditOptions { max_signatures })
-                .await
-                .context("reading the audit trail")?;
-            Ok(Output::new(
-                json!({
-                    "accesses": trail.entries,
-                    "grants": trail.grants,
-                    "truncated": trail.truncated,
-                    "unreadable": trail.unreadable,
-                    "complete": trail.complete(),
-                    "missing": trail.missing(),
-                }),
-                audit_text(&trail),
-            ))
-        }
+                text
+            },
+        ))
+    }
+}
+
+impl AuditArgs {
+    /// `grant audit`: your audit trail.
+    pub async fn execute(self, config: &Config) -> anyhow::Result<Output> {
+        let keypair = config.keypair()?;
+        let transport = config.transport().await?;
+        let trail = Candidate::new(&transport, &keypair)
+            .audit_trail_with(&AuditOptions {
+                max_signatures: self.max_signatures,
+            })
+            .await
+            .context("reading the audit trail")?;
+        Ok(Output::new(
+            json!({
+                "accesses": trail.entries,
+                "grants": trail.grants,
+                "truncated": trail.truncated,
+                "unreadable": trail.unreadable,
+                "complete": trail.complete(),
+                "missing": trail.missing(),
+            }),
+            audit_text(&trail),
+        ))
     }
 }
 
 /// A grant as JSON.
-pub fn grant_json(address: &solana_pubkey::Pubkey, g: &Grant) -> serde_json::Value {
+pub fn grant_json(address: &Pubkey, g: &Grant) -> serde_json::Value {
     json!({
         "grant": address.to_string(), "subject": g.subject.to_string(), "grantee": g.grantee.to_string(),
         "purpose": g.purpose, "expires_at": g.expires_at, "revoked_at": g.revoked_at, "uses": g.uses, "max_uses": g.max_uses,
@@ -281,7 +316,7 @@ pub fn grant_json(address: &solana_pubkey::Pubkey, g: &Grant) -> serde_json::Val
     })
 }
 
-fn grant_text(address: &solana_pubkey::Pubkey, g: &Grant) -> String {
+fn grant_text(address: &Pubkey, g: &Grant) -> String {
     let state = if g.revoked_at != 0 {
         "revoked".to_string()
     } else {

@@ -16,46 +16,51 @@ use serde_json::json;
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 
-use crate::{
-    config::{parse_pubkey, Config},
-    output::Output,
-};
+use crate::{args::pubkey, config::Config, output::Output};
 
 /// Issuer commands.
 #[derive(Subcommand, Debug)]
 pub enum IssuerCommand {
     /// Register the keypair as an issuer in a registry, pending accreditation (idempotent), and
     /// create the issuer's secret if this machine has none.
-    Register {
-        /// The registry's address.
-        #[arg(long)]
-        registry: String,
-        /// The issuer's id within the registry (1 to 32 bytes), for example `unilag`.
-        #[arg(long)]
-        id: String,
-        /// Display name.
-        #[arg(long)]
-        name: String,
-        /// Website or DID document.
-        #[arg(long, default_value = "")]
-        uri: String,
-        /// Jurisdiction code (ISO 3166), for example `NG` or `GB-SCT`.
-        #[arg(long)]
-        jurisdiction: String,
-        /// Where the issuer's secret is kept (created if absent, never overwritten; default
-        /// `~/.config/credence/issuers/<registry>-<id>.secret`).
-        #[arg(long, env = "CREDENCE_ISSUER_SECRET")]
-        issuer_secret: Option<PathBuf>,
-    },
+    Register(RegisterArgs),
     /// Show an issuer.
-    Show {
-        /// The registry's address.
-        #[arg(long)]
-        registry: String,
-        /// The issuer's id.
-        #[arg(long)]
-        id: String,
-    },
+    Show(ShowArgs),
+}
+
+/// Arguments of `issuer register`.
+#[derive(clap::Args, Debug)]
+pub struct RegisterArgs {
+    /// The registry's address.
+    #[arg(long, value_parser = pubkey)]
+    registry: Pubkey,
+    /// The issuer's id within the registry (1 to 32 bytes), for example `unilag`.
+    #[arg(long)]
+    id: String,
+    /// Display name.
+    #[arg(long)]
+    name: String,
+    /// Website or DID document.
+    #[arg(long, default_value = "")]
+    uri: String,
+    /// Jurisdiction code (ISO 3166), for example `NG` or `GB-SCT`.
+    #[arg(long)]
+    jurisdiction: String,
+    /// Where the issuer's secret is kept (created if absent, never overwritten; default
+    /// `~/.config/credence/issuers/<registry>-<id>.secret`).
+    #[arg(long, env = "CREDENCE_ISSUER_SECRET")]
+    issuer_secret: Option<PathBuf>,
+}
+
+/// Arguments of `issuer show`.
+#[derive(clap::Args, Debug)]
+pub struct ShowArgs {
+    /// The registry's address.
+    #[arg(long, value_parser = pubkey)]
+    registry: Pubkey,
+    /// The issuer's id.
+    #[arg(long)]
+    id: String,
 }
 
 /// The default secret file of issuer `issuer_id` in `registry`:
@@ -152,28 +157,35 @@ fn ensure_secret(
 /// Runs an issuer command.
 pub async fn run(config: &Config, command: IssuerCommand) -> anyhow::Result<Output> {
     match command {
-        IssuerCommand::Register {
+        IssuerCommand::Register(args) => args.execute(config).await,
+        IssuerCommand::Show(args) => args.execute(config).await,
+    }
+}
+
+impl RegisterArgs {
+    /// `issuer register`: registers the keypair's issuer and keeps or creates its secret.
+    pub async fn execute(self, config: &Config) -> anyhow::Result<Output> {
+        let Self {
             registry,
             id,
             name,
             uri,
             jurisdiction,
             issuer_secret,
-        } => {
-            let registry = parse_pubkey("--registry", &registry)?;
-            let secret_path = issuer_secret.unwrap_or_else(|| default_secret_path(&registry, &id));
-            let authority = config.keypair()?;
-            let transport = config.transport().await?;
-            let issuer = Issuer::new(&transport, &authority, registry, &id);
-            let registered = issuer
-                .register(RegisterIssuerArgs {
-                    issuer_id: id.clone(),
-                    name,
-                    uri,
-                    jurisdiction,
-                })
-                .await;
-            let created = match registered {
+        } = self;
+        let secret_path = issuer_secret.unwrap_or_else(|| default_secret_path(&registry, &id));
+        let authority = config.keypair()?;
+        let transport = config.transport().await?;
+        let issuer = Issuer::new(&transport, &authority, registry, &id);
+        let registered = issuer
+            .register(RegisterIssuerArgs {
+                issuer_id: id.clone(),
+                name,
+                uri,
+                jurisdiction,
+            })
+            .await;
+        let created = match registered {
                 Ok(created) => created,
                 Err(SdkError::IssuerIdTaken {
                     issuer: address,
@@ -186,19 +198,19 @@ pub async fn run(config: &Config, command: IssuerCommand) -> anyhow::Result<Outp
                 }
                 Err(err) => return Err(err.into()),
             };
-            let account = issuer.account().await.context("reading the issuer")?;
-            let secret = ensure_secret(&secret_path, &id, account.credentials_issued)?;
-            let state = if created {
-                "registered, pending accreditation"
-            } else {
-                "already registered by your key; nothing changed"
-            };
-            let secret_state = match (secret.created, created) {
+        let account = issuer.account().await.context("reading the issuer")?;
+        let secret = ensure_secret(&secret_path, &id, account.credentials_issued)?;
+        let state = if created {
+            "registered, pending accreditation"
+        } else {
+            "already registered by your key; nothing changed"
+        };
+        let secret_state = match (secret.created, created) {
                 (true, true) => "created",
                 (true, false) => "created (if another machine already holds this issuer's secret, use that copy instead and delete this one)",
                 (false, _) => "kept (already present)",
             };
-            Ok(Output::new(
+        Ok(Output::new(
                 json!({
                     "issuer": issuer.issuer.to_string(), "id": id, "authority": account.authority.to_string(),
                     "status": format!("{:?}", account.status), "created": created,
@@ -213,15 +225,19 @@ pub async fn run(config: &Config, command: IssuerCommand) -> anyhow::Result<Outp
                     secret.fingerprint,
                 ),
             ))
-        }
-        IssuerCommand::Show { registry, id } => {
-            let registry = parse_pubkey("--registry", &registry)?;
-            let transport = config.transport().await?;
-            let address = pda::issuer(&registry, &id).0;
-            let account: IssuerAccount = fetch(&transport, &address)
-                .await
-                .context("reading the issuer")?;
-            Ok(Output::new(
+    }
+}
+
+impl ShowArgs {
+    /// `issuer show`: the issuer's record.
+    pub async fn execute(self, config: &Config) -> anyhow::Result<Output> {
+        let Self { registry, id } = self;
+        let transport = config.transport().await?;
+        let address = pda::issuer(&registry, &id).0;
+        let account: IssuerAccount = fetch(&transport, &address)
+            .await
+            .context("reading the issuer")?;
+        Ok(Output::new(
                 json!({
                     "issuer": address.to_string(), "id": account.issuer_id, "name": account.name, "uri": account.uri,
                     "jurisdiction": account.jurisdiction, "status": format!("{:?}", account.status),
@@ -232,6 +248,5 @@ pub async fn run(config: &Config, command: IssuerCommand) -> anyhow::Result<Outp
                     address, account.issuer_id, account.name, account.jurisdiction, account.status, account.authority, account.credentials_issued
                 ),
             ))
-        }
     }
 }

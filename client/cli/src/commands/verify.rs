@@ -1,21 +1,19 @@
 //! `credence verify`: a recruiter verifies a candidate's credentials under a grant.
 
-use std::path::PathBuf;
-
 use anyhow::{anyhow, bail};
 use clap::Args;
 use credence_sdk::{
-    commitment::Salt,
     consent_program::state::AccessOutcome,
-    roles::{format_amount, mint_decimals, parse_amount, FeeCap, FeeQuote, Recruiter},
-    verify::{share_from_grant, CheckStatus, Report, SharedDocument, VerifyRequest},
+    roles::{format_amount, mint_decimals, FeeCap, FeeQuote, Recruiter},
+    verify::{share_from_grant, CheckStatus, Report, VerifyRequest},
     Pubkey, SdkError,
 };
 use serde_json::json;
 use solana_signer::Signer;
 
 use crate::{
-    config::{parse_pubkey, parse_pubkeys, Config},
+    args::{pubkey, Amount, DocumentSpec},
+    config::Config,
     output::Output,
 };
 
@@ -23,17 +21,17 @@ use crate::{
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
     /// The candidate's wallet address.
-    #[arg(long)]
-    subject: String,
+    #[arg(long, value_parser = pubkey)]
+    subject: Pubkey,
     /// The candidate's grant to you.
-    #[arg(long)]
-    grant: String,
+    #[arg(long, value_parser = pubkey)]
+    grant: Pubkey,
     /// A registry you trust (repeat for several).
-    #[arg(long = "trust", required = true)]
-    trusted: Vec<String>,
+    #[arg(long = "trust", required = true, value_parser = pubkey)]
+    trusted: Vec<Pubkey>,
     /// A shared document to check against its commitment: CREDENTIAL=SALT_HEX:FILE (repeatable).
     #[arg(long = "document")]
-    documents: Vec<String>,
+    documents: Vec<DocumentSpec>,
     /// Record the verification on-chain, so the candidate sees it in her audit trail. Only the
     /// credentials that passed every check are recorded and paid for; the outcome is "verified"
     /// only when every check passed, documents included.
@@ -43,10 +41,10 @@ pub struct VerifyArgs {
     /// the decimals of that mint's account on chain). Without it a fee due is shown and nothing
     /// is recorded (exit code 4).
     #[arg(long, requires_all = ["record", "fee_mint"])]
-    max_fee: Option<String>,
+    max_fee: Option<Amount>,
     /// With --max-fee: the token mint you pay in. Fees quoted in any other mint are refused.
-    #[arg(long, requires = "max_fee")]
-    fee_mint: Option<String>,
+    #[arg(long, requires = "max_fee", value_parser = pubkey)]
+    fee_mint: Option<Pubkey>,
 }
 
 /// Exit code when the verification did not pass strictly (a check failed, or a document was
@@ -60,31 +58,13 @@ const NOT_RECORDED: u8 = 4;
 /// included ([`Report::passed_strict`]); 3 otherwise; 4 when `--record` was refused for its
 /// fees.
 pub async fn run(config: &Config, args: VerifyArgs) -> anyhow::Result<Output> {
-    let subject = parse_pubkey("--subject", &args.subject)?;
-    let grant = parse_pubkey("--grant", &args.grant)?;
-    let trusted = parse_pubkeys("--trust", &args.trusted)?;
-    let fee_mint = args
-        .fee_mint
-        .as_deref()
-        .map(|text| parse_pubkey("--fee-mint", text))
-        .transpose()?;
     let mut documents = Vec::new();
     for spec in &args.documents {
-        let (credential, rest) = spec
-            .split_once('=')
-            .ok_or_else(|| anyhow!("--document `{spec}`: expected CREDENTIAL=SALT_HEX:FILE"))?;
-        let (salt, file) = rest
-            .split_once(':')
-            .ok_or_else(|| anyhow!("--document `{spec}`: expected CREDENTIAL=SALT_HEX:FILE"))?;
-        let credential = parse_pubkey("--document credential", credential)?;
-        let salt = Salt::from_hex(salt).map_err(|e| anyhow!("--document `{spec}`: {e}"))?;
-        let document =
-            std::fs::read(PathBuf::from(file)).map_err(|e| anyhow!("cannot read {file}: {e}"))?;
-        documents.push((credential, SharedDocument { salt, document }));
+        documents.push((spec.credential, spec.read()?));
     }
     let keypair = config.keypair()?;
     let transport = config.transport().await?;
-    let mut shared = share_from_grant(&transport, &grant).await?;
+    let mut shared = share_from_grant(&transport, &args.grant).await?;
     for (credential, document) in documents {
         match shared.iter_mut().find(|s| s.credential == credential) {
             Some(s) => s.document = Some(document),
@@ -93,11 +73,11 @@ pub async fn run(config: &Config, args: VerifyArgs) -> anyhow::Result<Output> {
     }
     let recruiter = Recruiter::new(&transport, &keypair);
     let request = VerifyRequest {
-        subject,
+        subject: args.subject,
         grantee: keypair.pubkey(),
-        grant,
+        grant: args.grant,
         credentials: shared,
-        trusted_registries: trusted,
+        trusted_registries: args.trusted,
     };
     let report = recruiter.verify(&request).await?;
     let passed = report.passed_strict();
@@ -112,18 +92,20 @@ pub async fn run(config: &Config, args: VerifyArgs) -> anyhow::Result<Output> {
     let mut left_out = Vec::new();
     if args.record {
         // The cap, in the recruiter's mint, read with that mint's own decimals.
-        let (cap, cap_decimals) = match (args.max_fee.as_deref(), fee_mint) {
+        let (cap, cap_decimals) = match (&args.max_fee, args.fee_mint) {
             (Some(amount), Some(mint)) => {
                 let decimals = mint_decimals(&transport, &mint)
                     .await
                     .map_err(|e| anyhow!("--fee-mint {mint}: {e}"))?;
-                let max = parse_amount(amount, decimals).map_err(|e| anyhow!("--max-fee: {e}"))?;
+                let max = amount
+                    .base_units(decimals)
+                    .map_err(|e| anyhow!("--max-fee: {e}"))?;
                 (Some(FeeCap { mint, max }), Some(decimals))
             }
             _ => (None, None),
         };
         // One set of reads serves the fee quote and the instruction.
-        match recruiter.prepare_access(&grant, &report).await {
+        match recruiter.prepare_access(&args.grant, &report).await {
             Err(SdkError::NothingVerified { .. }) => {
                 let reason = "no credential passed every check: nothing recorded, nothing paid";
                 text.push_str(&format!("\nnot recorded: {reason}"));
