@@ -608,7 +608,12 @@ fn cli_issuer_batch_grant_verify_revoke_against_localnet() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(json(&out)["passed"], true);
+    let verified = json(&out);
+    assert_eq!(verified["passed"], true);
+    // Every round trip up to the verification is counted: the endpoint check, the grant, its
+    // credential and its issuer, and the verification fetch.
+    assert_eq!(verified["round_trips"]["total"], 5, "{verified}");
+    assert_eq!(verified["report"]["round_trips"], 1);
     // The validator indexes transactions by address once their slot is rooted.
     let mut audit = run(&["grant", "audit"], &nurse);
     for _ in 0..120 {

@@ -5,9 +5,11 @@ use clap::Args;
 use credence_sdk::{
     consent_program::state::AccessOutcome,
     roles::{format_amount, mint_decimals, FeeCap, FeeQuote, Recruiter},
+    transport::rpc::MAX_MULTIPLE_ACCOUNTS,
     verify::{share_from_grant, CheckStatus, Report, VerifyRequest},
-    Pubkey, SdkError,
+    Pubkey, SdkError, Transport,
 };
+use serde::Serialize;
 use serde_json::json;
 use solana_signer::Signer;
 
@@ -54,6 +56,79 @@ const NOT_PASSED: u8 = 3;
 /// `--fee-mint`, quoted in another mint, or above the cap. Nothing was sent.
 const NOT_RECORDED: u8 = 4;
 
+/// The round trips `credence verify` made up to and including the verification, by purpose.
+/// Recording (`--record`) reads the mint, the grant and the fee schedule and sends a
+/// transaction; those are not counted here.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct RoundTrips {
+    /// Checking that the endpoint answers (`getVersion`).
+    pub endpoint: u32,
+    /// Reading the grant, then its credentials, then their issuers ([`share_from_grant`]).
+    pub grant: u32,
+    /// The verification fetch ([`Report::round_trips`]).
+    pub verification: u32,
+    /// All of the above.
+    pub total: u32,
+}
+
+impl RoundTrips {
+    /// The round trips of a verification of the `credentials` of a grant read with
+    /// [`share_from_grant`] (one for the grant, then its credentials and their issuers, each in
+    /// chunks of [`MAX_MULTIPLE_ACCOUNTS`]), whose fetch took `verification`
+    /// ([`Report::round_trips`]).
+    pub fn new(credentials: usize, verification: u32) -> Self {
+        let chunks = credentials.div_ceil(MAX_MULTIPLE_ACCOUNTS) as u32;
+        let (endpoint, grant) = (1, 1 + 2 * chunks);
+        Self {
+            endpoint,
+            grant,
+            verification,
+            total: endpoint + grant + verification,
+        }
+    }
+
+    /// For the report's headline, for example `5 round trips: 1 to check the endpoint, 3 to
+    /// read the grant, its credentials and their issuers, 1 to verify`.
+    pub fn describe(&self, recording: bool) -> String {
+        format!(
+            "{} round trip{}: {} to check the endpoint, {} to read the grant, its credentials \
+             and their issuers, {} to verify{}",
+            self.total,
+            plural(self.total),
+            self.endpoint,
+            self.grant,
+            self.verification,
+            if recording {
+                "; recording's are not counted"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+fn plural(count: u32) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// What `--record` did: the fees quoted, the credentials left out, and the signature or the
+/// reason nothing was recorded.
+#[derive(Default)]
+struct Recording {
+    /// Lines for the text output.
+    text: String,
+    /// The exit code to use instead of the verification's ([`NOT_RECORDED`]).
+    code: Option<u8>,
+    recorded: Option<String>,
+    not_recorded: Option<String>,
+    quote: Option<FeeQuote>,
+    left_out: Vec<String>,
+}
+
 /// Verifies and prints the report. Exit code 0 only when every check passed, documents
 /// included ([`Report::passed_strict`]); 3 otherwise; 4 when `--record` was refused for its
 /// fees.
@@ -71,82 +146,31 @@ pub async fn run(config: &Config, args: VerifyArgs) -> anyhow::Result<Output> {
             None => bail!("--document names {credential}, which the grant does not cover"),
         }
     }
+    let credentials = shared.len();
     let recruiter = Recruiter::new(&transport, &keypair);
     let request = VerifyRequest {
         subject: args.subject,
         grantee: keypair.pubkey(),
         grant: args.grant,
         credentials: shared,
-        trusted_registries: args.trusted,
+        trusted_registries: args.trusted.clone(),
     };
     let report = recruiter.verify(&request).await?;
+    let round_trips = RoundTrips::new(credentials, report.round_trips);
     let passed = report.passed_strict();
-    let mut text = report_text(&report);
+    let mut text = report_text_with(&report, &round_trips.describe(args.record));
     if !passed {
         text.push_str(&why_not_passed(&report));
     }
-    let mut code = if passed { 0 } else { NOT_PASSED };
-    let mut recorded = None;
-    let mut not_recorded: Option<String> = None;
-    let mut quote = None;
-    let mut left_out = Vec::new();
-    if args.record {
-        // The cap, in the recruiter's mint, read with that mint's own decimals.
-        let (cap, cap_decimals) = match (&args.max_fee, args.fee_mint) {
-            (Some(amount), Some(mint)) => {
-                let decimals = mint_decimals(&transport, &mint)
-                    .await
-                    .map_err(|e| anyhow!("--fee-mint {mint}: {e}"))?;
-                let max = amount
-                    .base_units(decimals)
-                    .map_err(|e| anyhow!("--max-fee: {e}"))?;
-                (Some(FeeCap { mint, max }), Some(decimals))
-            }
-            _ => (None, None),
-        };
-        // One set of reads serves the fee quote and the instruction.
-        match recruiter.prepare_access(&args.grant, &report).await {
-            Err(SdkError::NothingVerified { .. }) => {
-                let reason = "no credential passed every check: nothing recorded, nothing paid";
-                text.push_str(&format!("\nnot recorded: {reason}"));
-                not_recorded = Some(reason.to_string());
-            }
-            Err(err) => return Err(err.into()),
-            Ok(prepared) => {
-                for credential in &prepared.left_out {
-                    text.push_str(&format!(
-                        "\nleft out of the record (failed a check, not paid for): {credential}"
-                    ));
-                }
-                left_out = prepared.left_out.iter().map(Pubkey::to_string).collect();
-                // Amounts shown with the decimals of the mint the recruiter named; without one,
-                // with those the schemas state for the quoted mint.
-                let decimals = cap_decimals.unwrap_or(prepared.quote.decimals);
-                text.push_str(&quote_text(&prepared.quote, decimals));
-                quote = Some(prepared.quote.clone());
-                match recruiter.send_access(&prepared, cap).await {
-                    Ok(sent) => {
-                        text.push_str(&format!(
-                            "\naccess recorded ({}): {}",
-                            outcome_name(prepared.outcome),
-                            sent.signature
-                        ));
-                        recorded = Some(sent.signature);
-                    }
-                    Err(
-                        err @ (SdkError::FeeCapRequired { .. }
-                        | SdkError::FeeMintMismatch { .. }
-                        | SdkError::FeeAboveCap { .. }),
-                    ) => {
-                        text.push_str(&format!("\nnot recorded: {err}"));
-                        not_recorded = Some(err.to_string());
-                        code = NOT_RECORDED;
-                    }
-                    Err(err) => return Err(err.into()),
-                }
-            }
-        }
-    }
+    let recording = if args.record {
+        record(&transport, &recruiter, &args, &report).await?
+    } else {
+        Recording::default()
+    };
+    text.push_str(&recording.text);
+    let code = recording
+        .code
+        .unwrap_or(if passed { 0 } else { NOT_PASSED });
     Ok(Output::new(
         json!({
             "passed": passed,
@@ -154,14 +178,84 @@ pub async fn run(config: &Config, args: VerifyArgs) -> anyhow::Result<Output> {
             "failures": report.failures(),
             "not_checked": report.not_checked(),
             "report": report,
-            "fees": quote,
-            "left_out": left_out,
-            "recorded": recorded,
-            "not_recorded": not_recorded,
+            "round_trips": round_trips,
+            "fees": recording.quote,
+            "left_out": recording.left_out,
+            "recorded": recording.recorded,
+            "not_recorded": recording.not_recorded,
         }),
         text,
     )
     .with_code(code))
+}
+
+/// `--record`: records the credentials that passed, paying their fees within `--max-fee` in
+/// `--fee-mint`; a refusal for fees is part of the result ([`NOT_RECORDED`]), not an error.
+async fn record(
+    transport: &Transport,
+    recruiter: &Recruiter<'_>,
+    args: &VerifyArgs,
+    report: &Report,
+) -> anyhow::Result<Recording> {
+    let mut recording = Recording::default();
+    // The cap, in the recruiter's mint, read with that mint's own decimals.
+    let (cap, cap_decimals) = match (&args.max_fee, args.fee_mint) {
+        (Some(amount), Some(mint)) => {
+            let decimals = mint_decimals(transport, &mint)
+                .await
+                .map_err(|e| anyhow!("--fee-mint {mint}: {e}"))?;
+            let max = amount
+                .base_units(decimals)
+                .map_err(|e| anyhow!("--max-fee: {e}"))?;
+            (Some(FeeCap { mint, max }), Some(decimals))
+        }
+        _ => (None, None),
+    };
+    // One set of reads serves the fee quote and the instruction.
+    let prepared = match recruiter.prepare_access(&args.grant, report).await {
+        Err(SdkError::NothingVerified { .. }) => {
+            let reason = "no credential passed every check: nothing recorded, nothing paid";
+            recording.text = format!("\nnot recorded: {reason}");
+            recording.not_recorded = Some(reason.to_string());
+            return Ok(recording);
+        }
+        Err(err) => return Err(err.into()),
+        Ok(prepared) => prepared,
+    };
+    for credential in &prepared.left_out {
+        recording.text.push_str(&format!(
+            "\nleft out of the record (failed a check, not paid for): {credential}"
+        ));
+    }
+    recording.left_out = prepared.left_out.iter().map(Pubkey::to_string).collect();
+    // Amounts shown with the decimals of the mint the recruiter named; without one, with those
+    // the schemas state for the quoted mint.
+    let decimals = cap_decimals.unwrap_or(prepared.quote.decimals);
+    recording
+        .text
+        .push_str(&quote_text(&prepared.quote, decimals));
+    recording.quote = Some(prepared.quote.clone());
+    match recruiter.send_access(&prepared, cap).await {
+        Ok(sent) => {
+            recording.text.push_str(&format!(
+                "\naccess recorded ({}): {}",
+                outcome_name(prepared.outcome),
+                sent.signature
+            ));
+            recording.recorded = Some(sent.signature);
+        }
+        Err(
+            err @ (SdkError::FeeCapRequired { .. }
+            | SdkError::FeeMintMismatch { .. }
+            | SdkError::FeeAboveCap { .. }),
+        ) => {
+            recording.text.push_str(&format!("\nnot recorded: {err}"));
+            recording.not_recorded = Some(err.to_string());
+            recording.code = Some(NOT_RECORDED);
+        }
+        Err(err) => return Err(err.into()),
+    }
+    Ok(recording)
 }
 
 /// Why a report did not pass strictly, one line per failed or unchecked line.
@@ -207,8 +301,19 @@ fn outcome_name(outcome: AccessOutcome) -> &'static str {
 }
 
 /// A report as text: one line per check, under a headline that is PASSED only when every
-/// check passed, documents included.
+/// check passed, documents included, and that gives the report's own round trips (the
+/// verification fetch).
 pub fn report_text(report: &Report) -> String {
+    let round_trips = format!(
+        "{} round trip{}",
+        report.round_trips,
+        plural(report.round_trips)
+    );
+    report_text_with(report, &round_trips)
+}
+
+/// [`report_text`] with `round_trips` in the headline's parentheses instead.
+pub fn report_text_with(report: &Report, round_trips: &str) -> String {
     let headline = if report.passed_strict() {
         "PASSED".to_string()
     } else if report.passed() {
@@ -220,10 +325,8 @@ pub fn report_text(report: &Report) -> String {
         "FAILED".to_string()
     };
     let mut text = format!(
-        "verification at {} ({} round trip{}): {headline}\n",
+        "verification at {} ({round_trips}): {headline}\n",
         credence_sdk::verify::utc(report.checked_at),
-        report.round_trips,
-        if report.round_trips == 1 { "" } else { "s" },
     );
     for check in &report.checks {
         let mark = match check.status {
@@ -243,4 +346,28 @@ pub fn report_text(report: &Report) -> String {
         ));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_count_the_endpoint_the_grant_reads_and_the_verification() {
+        let trips = RoundTrips::new(2, 1);
+        assert_eq!(
+            (trips.endpoint, trips.grant, trips.verification, trips.total),
+            (1, 3, 1, 5)
+        );
+        assert_eq!(
+            trips.describe(false),
+            "5 round trips: 1 to check the endpoint, 3 to read the grant, its credentials and \
+             their issuers, 1 to verify"
+        );
+        assert!(trips
+            .describe(true)
+            .ends_with("1 to verify; recording's are not counted"));
+        // An empty grant reads no credentials or issuers.
+        assert_eq!(RoundTrips::new(0, 1).grant, 1);
+    }
 }
