@@ -17,12 +17,13 @@ use credence_registry::{CreateSchemaArgs, RegisterIssuerArgs};
 use credence_sdk::{
     commitment::{IssuerSecret, Salt},
     roles::{
-        format_amount, Candidate, FeeCap, IssueRequest, Issuer, ListingTerms, PoolQuery, Recruiter,
-        RegistryAdmin, RequestTerms, TokenMint,
+        format_amount, Candidate, FeeCap, IssueRequest, Issued, Issuer, ListingTerms, PoolMatch,
+        PoolQuery, Recruiter, RegistryAdmin, RequestTerms, TokenMint,
     },
-    sealing,
-    verify::{CheckStatus, SharedCredential, SharedDocument, VerifyRequest},
-    Transport,
+    sealing::{self, SealedDocument},
+    transport::Sent,
+    verify::{CheckStatus, Report, SharedCredential, SharedDocument, VerifyRequest},
+    Pubkey, Transport,
 };
 use serde_json::{json, Value};
 use solana_keypair::Keypair;
@@ -48,6 +49,7 @@ const DEGREE_FEE: u64 = 12_500_000;
 const DEGREE: &str = r#"{"type":"BSc Nursing","holder":"Amina Okafor","awarded":"2019-07-12","class":"First","institution":"University of Lagos"}"#;
 const LICENCE: &str = r#"{"type":"Registered Nurse","holder":"Amina Okafor","pin":"19K0042N","register":"Nursing and Midwifery Council of Nigeria"}"#;
 
+/// The story told so far: the steps as JSON and as text, timed from the start.
 struct Story {
     steps: Vec<Value>,
     text: String,
@@ -66,6 +68,69 @@ impl Story {
     }
 }
 
+/// The demo's keypairs and issuer secrets, fresh for each run and kept in memory only.
+struct Actors {
+    regulator: Keypair,
+    university: Keypair,
+    council: Keypair,
+    nurse: Keypair,
+    recruiter: Keypair,
+    /// Pays for the demo stablecoin's mint.
+    stablecoin: Keypair,
+    /// Each issuer's secret: the key of its credential ids and salts.
+    uni_secret: IssuerSecret,
+    nmc_secret: IssuerSecret,
+}
+
+impl Actors {
+    fn new() -> Self {
+        Self {
+            regulator: Keypair::new(),
+            university: Keypair::new(),
+            council: Keypair::new(),
+            nurse: Keypair::new(),
+            recruiter: Keypair::new(),
+            stablecoin: Keypair::new(),
+            uni_secret: IssuerSecret::generate(),
+            nmc_secret: IssuerSecret::generate(),
+        }
+    }
+}
+
+/// What every step shares: the chain, the actors in their roles, and the story.
+struct Demo<'a> {
+    transport: &'a Transport,
+    actors: &'a Actors,
+    registry_name: String,
+    admin: RegistryAdmin<'a>,
+    uni: Issuer<'a>,
+    nmc: Issuer<'a>,
+    candidate: Candidate<'a>,
+    recruiter: Recruiter<'a>,
+    story: Story,
+}
+
+/// The nurse's degree and licence, and their schemas.
+struct Credentials {
+    degree_schema: Pubkey,
+    licence_schema: Pubkey,
+    degree: Issued,
+    licence: Issued,
+    degree_address: Pubkey,
+    licence_address: Pubkey,
+}
+
+/// The university's fee: the demo stablecoin it is paid in.
+struct Fee<'a> {
+    dusd: TokenMint<'a>,
+}
+
+/// The nurse's grant to the recruiter, and the degree sealed to him under it.
+struct Approval {
+    grant: Pubkey,
+    sealed_degree: SealedDocument,
+}
+
 /// Runs the story.
 pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
     let started = Instant::now();
@@ -75,356 +140,23 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
         Transport::embedded().await
     };
     let chain = transport.describe();
-    let mut story = Story {
-        steps: Vec::new(),
-        text: format!("Credence demo on {chain}\n"),
-        started,
-    };
-
-    let regulator = Keypair::new();
-    let university = Keypair::new();
-    let council = Keypair::new();
-    let nurse = Keypair::new();
-    let recruiter_key = Keypair::new();
-    let stablecoin = Keypair::new();
-    let lamports = (args.fund_sol * 1e9) as u64;
-    fund(
-        config,
-        &transport,
-        &[
-            &regulator,
-            &university,
-            &council,
-            &nurse,
-            &recruiter_key,
-            &stablecoin,
-        ],
-        lamports,
-    )
-    .await?;
-    story.step(
-        "Actors funded",
-        format!(
-            "regulator {}\nuniversity {}\nnursing council {}\nnurse {}\nrecruiter {}",
-            regulator.pubkey(), university.pubkey(), council.pubkey(), nurse.pubkey(), recruiter_key.pubkey()
-        ),
-        json!({ "regulator": regulator.pubkey().to_string(), "university": university.pubkey().to_string(),
-                "council": council.pubkey().to_string(), "nurse": nurse.pubkey().to_string(), "recruiter": recruiter_key.pubkey().to_string() }),
-    );
-
-    // 1. The regulator's registry; the issuers register and are accredited.
-    let registry_name = format!("ng-health-{}", &regulator.pubkey().to_string()[..6]);
-    let admin = RegistryAdmin::new(&transport, &regulator, &registry_name);
-    admin.create(&registry_name).await?;
-    // Each issuer's secret (the key of its credential ids and salts), fresh for the demo and
-    // kept in memory only.
-    let (uni_secret, nmc_secret) = (IssuerSecret::generate(), IssuerSecret::generate());
-    let uni =
-        Issuer::new(&transport, &university, admin.registry, "unilag").with_secret(&uni_secret);
-    uni.register(RegisterIssuerArgs {
-        issuer_id: "unilag".into(),
-        name: "University of Lagos".into(),
-        uri: "https://unilag.edu.ng".into(),
-        jurisdiction: "NG".into(),
-    })
-    .await?;
-    let nmc = Issuer::new(&transport, &council, admin.registry, "nmcn").with_secret(&nmc_secret);
-    nmc.register(RegisterIssuerArgs {
-        issuer_id: "nmcn".into(),
-        name: "Nursing and Midwifery Council of Nigeria".into(),
-        uri: "https://nmcn.gov.ng".into(),
-        jurisdiction: "NG".into(),
-    })
-    .await?;
-    admin.accredit(&uni.issuer, &university.pubkey()).await?;
-    admin.accredit(&nmc.issuer, &council.pubkey()).await?;
-    story.step(
-        "Registry created; university and nursing council accredited",
-        format!("registry {} ({registry_name})\nuniversity issuer {}\ncouncil issuer {}", admin.registry, uni.issuer, nmc.issuer),
-        json!({ "registry": admin.registry.to_string(), "university_issuer": uni.issuer.to_string(), "council_issuer": nmc.issuer.to_string() }),
-    );
-
-    // 2. Schemas and issuance.
-    let (degree_schema, _) = uni
-        .create_schema(CreateSchemaArgs {
-            name: "bsc-nursing".into(),
-            version: 1,
-            uri: "https://credence.example/schemas/degree-v1.json".into(),
-            schema_hash: credence_sdk::commitment::sha256(b"degree-v1"),
-            default_validity_secs: 0,
-            suspendable: false,
-        })
-        .await?;
-    let (licence_schema, _) = nmc
-        .create_schema(CreateSchemaArgs {
-            name: "rn-licence".into(),
-            version: 1,
-            uri: "https://credence.example/schemas/licence-v1.json".into(),
-            schema_hash: credence_sdk::commitment::sha256(b"licence-v1"),
-            default_validity_secs: 365 * DAY,
-            suspendable: true,
-        })
-        .await?;
-    let degree = uni
-        .issue(&IssueRequest {
-            subject: nurse.pubkey(),
-            schema: degree_schema,
-            reference: "UNILAG/BSN/2019/0731".into(),
-            document: DEGREE.as_bytes().to_vec(),
-            valid_from: None,
-            expires_at: None,
-        })
-        .await?;
-    let licence = nmc
-        .issue(&IssueRequest {
-            subject: nurse.pubkey(),
-            schema: licence_schema,
-            reference: "RN-19K0042N".into(),
-            document: LICENCE.as_bytes().to_vec(),
-            valid_from: None,
-            expires_at: None,
-        })
-        .await?;
-    story.step(
-        "Degree and nursing licence issued to the nurse",
-        format!(
-            "degree  {} (commitment {}…)\nlicence {} (commitment {}…)\non-chain: hash commitments only; the documents stay with the nurse",
-            degree.credential, &degree.commitment[..16], licence.credential, &licence.commitment[..16]
-        ),
-        json!({ "degree": degree, "licence": licence }),
-    );
-
-    // 3. The university charges a fee per verified degree in a demo stablecoin.
-    let mint_key = Keypair::new();
-    let dusd = TokenMint::create(&transport, &stablecoin, &mint_key, DECIMALS).await?;
-    dusd.mint_to(&recruiter_key.pubkey(), 100 * 1_000_000)
-        .await?;
-    let treasury = uni
-        .set_fee(&degree_schema, &dusd.mint, None, DEGREE_FEE)
-        .await?;
-    story.step(
-        "The university charges 12.50 dUSD per verified degree",
-        format!(
-            "demo stablecoin (SPL Token mint) {}\nfee set on schema {degree_schema}\ntreasury {treasury}\nthe recruiter holds 100.00 dUSD",
-            dusd.mint
-        ),
-        json!({ "mint": dusd.mint.to_string(), "fee": DEGREE_FEE, "decimals": DECIMALS, "treasury": treasury.to_string() }),
-    );
-
-    // 4. The nurse lists herself in the talent pool: codes and credentials, nothing personal.
-    let candidate = Candidate::new(&transport, &nurse);
+    let actors = Actors::new();
+    let mut demo = Demo::new(&transport, &actors, &chain, started);
+    demo.fund(config, (args.fund_sol * 1e9) as u64).await?;
+    demo.accredit_issuers().await?;
+    let credentials = demo.issue_credentials().await?;
+    let fee = demo.charge_fee(&credentials).await?;
     let now = transport.now().await?;
-    let degree_address = degree.credential.parse()?;
-    let licence_address = licence.credential.parse()?;
-    let listing = candidate
-        .list(ListingTerms {
-            occupation: "2221".into(),
-            region: "GB-ENG".into(),
-            available_from: now + 30 * DAY,
-            credentials: vec![degree_address, licence_address],
-        })
-        .await?;
-    story.step(
-        "The nurse lists herself in the talent pool",
-        format!("listing {listing}\noccupation 2221 (ISCO-08 nursing professionals), region GB-ENG, available in 30 days\nno name, no contact: a wallet address and two credentials"),
-        json!({ "listing": listing.to_string() }),
-    );
-
-    // 5. The recruiter searches the pool, finds her without learning who she is, asks.
-    let recruiter = Recruiter::new(&transport, &recruiter_key);
-    let search_started = Instant::now();
-    let found = recruiter
-        .search(&PoolQuery {
-            occupation: Some("222".into()),
-            region: Some("GB".into()),
-            available_by: Some(now + 60 * DAY),
-            verified_only: true,
-            trusted_registries: vec![admin.registry],
-        })
-        .await?;
-    let search_ms = search_started.elapsed().as_secs_f64() * 1e3;
-    let hit = found
-        .iter()
-        .find(|m| m.listing == listing.to_string())
-        .ok_or_else(|| anyhow::anyhow!("the pool search did not find the nurse's listing"))?;
-    story.step(
-        &format!("The recruiter searches the pool ({search_ms:.1} ms)"),
-        format!(
-            "query: occupation 222*, region GB*, available within 60 days, credentials verified\n{} match(es); candidate {} with {} verified credential(s)",
-            found.len(),
-            hit.subject,
-            hit.credentials.len()
-        ),
-        json!({ "matches": found, "search_ms": search_ms }),
-    );
-    let asked = recruiter
-        .request_access(RequestTerms {
-            request_id: 1,
-            subject: hit.subject.parse()?,
-            credentials: hit
-                .credentials
-                .iter()
-                .map(|c| c.parse())
-                .collect::<Result<_, _>>()?,
-            schemas: vec![],
-            purpose: "Recruitment: ICU nurse, St Mary's Hospital".into(),
-            duration_secs: 7 * DAY,
-            max_uses: 0,
-        })
-        .await?;
-    story.step(
-        "The recruiter requests access",
-        format!("request {asked}\npurpose: Recruitment: ICU nurse, St Mary's Hospital; 7 days"),
-        json!({ "request": asked.to_string() }),
-    );
-
-    // 6. She approves: the grant is created and the request closed in one transaction.
-    // She approves the terms she reads now: if the recruiter changed the request afterwards,
-    // the approval would be refused.
-    let (sealed_degree, degree_key) = sealing::seal_document(DEGREE.as_bytes());
-    let (_, read) = candidate
-        .requests()
-        .await?
-        .into_iter()
-        .find(|(address, _)| *address == asked)
-        .ok_or_else(|| anyhow::anyhow!("the recruiter's request is not waiting for the nurse"))?;
-    let grant = candidate
-        .approve(&asked, &read, 1, None, Some(&degree_key))
-        .await?;
-    story.step(
-        "The nurse approves; the grant is created and the request closed",
-        format!("grant {grant}\nthe degree's key is sealed to the recruiter inside the grant"),
-        json!({ "grant": grant.to_string(), "request": asked.to_string() }),
-    );
-
-    // 7. The recruiter verifies in one round trip, opens the sealed degree, records access
-    //    paying the university's fee.
-    let shared = vec![
-        SharedCredential {
-            credential: degree_address,
-            issuer: uni.issuer,
-            schema: degree_schema,
-            registry: admin.registry,
-            document: Some(SharedDocument {
-                salt: Salt::from_hex(&degree.salt).map_err(anyhow::Error::msg)?,
-                document: DEGREE.as_bytes().to_vec(),
-            }),
-        },
-        SharedCredential {
-            credential: licence_address,
-            issuer: nmc.issuer,
-            schema: licence_schema,
-            registry: admin.registry,
-            document: Some(SharedDocument {
-                salt: Salt::from_hex(&licence.salt).map_err(anyhow::Error::msg)?,
-                document: LICENCE.as_bytes().to_vec(),
-            }),
-        },
-    ];
-    let request = VerifyRequest {
-        subject: nurse.pubkey(),
-        grantee: recruiter_key.pubkey(),
-        grant,
-        credentials: shared,
-        trusted_registries: vec![admin.registry],
-    };
-    let verify_started = Instant::now();
-    let report = recruiter.verify(&request).await?;
-    let verify_ms = verify_started.elapsed().as_secs_f64() * 1e3;
-    anyhow::ensure!(
-        report.passed_strict(),
-        "the first verification should pass:\n{}",
-        report_text(&report)
-    );
-    story.step(
-        &format!("The recruiter verifies ({verify_ms:.1} ms)"),
-        report_text(&report),
-        json!({ "report": report, "verify_ms": verify_ms }),
-    );
-    // Opened only if the bytes match the degree's on-chain commitment with its salt.
-    let degree_salt = Salt::from_hex(&degree.salt).map_err(anyhow::Error::msg)?;
-    let opened = recruiter
-        .open_document(&grant, &degree_address, &sealed_degree, &degree_salt)
-        .await?;
-    story.step(
-        "The recruiter opens the sealed degree",
-        String::from_utf8_lossy(&opened).into_owned(),
-        json!({ "document": String::from_utf8_lossy(&opened) }),
-    );
-    let treasury_before = dusd.balance(&university.pubkey()).await?;
-    let recruiter_before = recruiter.token_balance(&dusd.mint).await?;
-    let lamports_before = transport.balance(&recruiter_key.pubkey()).await?;
-    // The recruiter's explicit cap: at most 15.00 of the demo stablecoin, in that mint only.
-    let cap = FeeCap {
-        mint: dusd.mint,
-        max: 15_000_000,
-    };
-    let recorded = recruiter
-        .record_access_within(&grant, &report, Some(cap))
-        .await?;
-    let treasury_after = dusd.balance(&university.pubkey()).await?;
-    let recruiter_after = recruiter.token_balance(&dusd.mint).await?;
-    let lamports_after = transport.balance(&recruiter_key.pubkey()).await?;
-    anyhow::ensure!(
-        treasury_after == treasury_before + DEGREE_FEE,
-        "the university's treasury did not receive the fee"
-    );
-    story.step(
-        "The recruiter records the verification and pays the university's fee",
-        format!(
-            "transaction {}\nuniversity treasury: {} -> {} dUSD\nrecruiter: {} -> {} dUSD, {} lamports in transaction fees\nthe nurse paid nothing",
-            recorded.signature,
-            format_amount(treasury_before, DECIMALS),
-            format_amount(treasury_after, DECIMALS),
-            format_amount(recruiter_before, DECIMALS),
-            format_amount(recruiter_after, DECIMALS),
-            lamports_before.saturating_sub(lamports_after)
-        ),
-        json!({ "signature": recorded.signature, "treasury_before": treasury_before, "treasury_after": treasury_after,
-                "recruiter_before": recruiter_before, "recruiter_after": recruiter_after,
-                "recruiter_lamports_spent": lamports_before.saturating_sub(lamports_after) }),
-    );
-
-    // 8. The nurse sees it, revokes; the next verification fails with the reason.
-    let trail = candidate
-        .audit_trail_including(&recorded.signature, std::time::Duration::from_secs(180))
-        .await?
-        .entries;
-    anyhow::ensure!(
-        trail.iter().any(|e| e.signature == recorded.signature),
-        "the recorded access did not reach the cluster's transaction history within 180 s"
-    );
-    story.step(
-        "The nurse's audit trail",
-        trail
-            .iter()
-            .map(|e| {
-                format!(
-                    "{} verified {} credential(s) at {}: {}",
-                    e.grantee,
-                    e.credentials.len(),
-                    credence_sdk::verify::utc(e.timestamp),
-                    e.outcome
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
-        json!({ "accesses": trail }),
-    );
-    candidate.revoke(&grant).await?;
-    let after = recruiter.verify(&request).await?;
-    anyhow::ensure!(!after.passed(), "verification after revocation must fail");
-    let reasons: Vec<String> = after
-        .checks
-        .iter()
-        .filter(|c| c.status == CheckStatus::Fail)
-        .map(|c| c.detail.clone())
-        .collect();
-    story.step(
-        "The nurse revokes; the recruiter's next verification fails",
-        format!("{}reason: {}", report_text(&after), reasons.join("; ")),
-        json!({ "report": after, "reasons": reasons }),
-    );
+    let listing = demo.list_in_pool(&credentials, now).await?;
+    let hit = demo.search_pool(&listing, now).await?;
+    let asked = demo.request_access(&hit).await?;
+    let approval = demo.approve(&asked).await?;
+    let (request, report) = demo.verify(&credentials, &approval).await?;
+    demo.open_degree(&credentials, &approval).await?;
+    let recorded = demo.record_access(&fee, &approval, &report).await?;
+    demo.audit_trail(&recorded).await?;
+    demo.revoke(&approval, &request).await?;
+    let mut story = demo.story;
     let total_ms = started.elapsed().as_millis();
     story
         .text
@@ -433,6 +165,470 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
         json!({ "chain": chain, "total_ms": total_ms, "steps": story.steps, "passed_before_revocation": true, "failed_after_revocation": true }),
         story.text,
     ))
+}
+
+impl<'a> Demo<'a> {
+    /// The actors in their roles, before anything is sent.
+    fn new(transport: &'a Transport, actors: &'a Actors, chain: &str, started: Instant) -> Self {
+        let registry_name = format!("ng-health-{}", &actors.regulator.pubkey().to_string()[..6]);
+        let admin = RegistryAdmin::new(transport, &actors.regulator, &registry_name);
+        let uni = Issuer::new(transport, &actors.university, admin.registry, "unilag")
+            .with_secret(&actors.uni_secret);
+        let nmc = Issuer::new(transport, &actors.council, admin.registry, "nmcn")
+            .with_secret(&actors.nmc_secret);
+        Self {
+            transport,
+            actors,
+            registry_name,
+            admin,
+            uni,
+            nmc,
+            candidate: Candidate::new(transport, &actors.nurse),
+            recruiter: Recruiter::new(transport, &actors.recruiter),
+            story: Story {
+                steps: Vec::new(),
+                text: format!("Credence demo on {chain}\n"),
+                started,
+            },
+        }
+    }
+
+    /// Every actor gets `lamports`.
+    async fn fund(&mut self, config: &Config, lamports: u64) -> anyhow::Result<()> {
+        let a = self.actors;
+        fund(
+            config,
+            self.transport,
+            &[
+                &a.regulator,
+                &a.university,
+                &a.council,
+                &a.nurse,
+                &a.recruiter,
+                &a.stablecoin,
+            ],
+            lamports,
+        )
+        .await?;
+        self.story.step(
+            "Actors funded",
+            format!(
+                "regulator {}\nuniversity {}\nnursing council {}\nnurse {}\nrecruiter {}",
+                a.regulator.pubkey(), a.university.pubkey(), a.council.pubkey(), a.nurse.pubkey(), a.recruiter.pubkey()
+            ),
+            json!({ "regulator": a.regulator.pubkey().to_string(), "university": a.university.pubkey().to_string(),
+                    "council": a.council.pubkey().to_string(), "nurse": a.nurse.pubkey().to_string(), "recruiter": a.recruiter.pubkey().to_string() }),
+        );
+        Ok(())
+    }
+
+    /// 1. The regulator's registry; the issuers register and are accredited.
+    async fn accredit_issuers(&mut self) -> anyhow::Result<()> {
+        let (admin, uni, nmc) = (&self.admin, &self.uni, &self.nmc);
+        let registry_name = &self.registry_name;
+        admin.create(registry_name).await?;
+        uni.register(RegisterIssuerArgs {
+            issuer_id: "unilag".into(),
+            name: "University of Lagos".into(),
+            uri: "https://unilag.edu.ng".into(),
+            jurisdiction: "NG".into(),
+        })
+        .await?;
+        nmc.register(RegisterIssuerArgs {
+            issuer_id: "nmcn".into(),
+            name: "Nursing and Midwifery Council of Nigeria".into(),
+            uri: "https://nmcn.gov.ng".into(),
+            jurisdiction: "NG".into(),
+        })
+        .await?;
+        admin
+            .accredit(&uni.issuer, &self.actors.university.pubkey())
+            .await?;
+        admin
+            .accredit(&nmc.issuer, &self.actors.council.pubkey())
+            .await?;
+        self.story.step(
+            "Registry created; university and nursing council accredited",
+            format!("registry {} ({registry_name})\nuniversity issuer {}\ncouncil issuer {}", admin.registry, uni.issuer, nmc.issuer),
+            json!({ "registry": admin.registry.to_string(), "university_issuer": uni.issuer.to_string(), "council_issuer": nmc.issuer.to_string() }),
+        );
+        Ok(())
+    }
+
+    /// 2. Schemas and issuance.
+    async fn issue_credentials(&mut self) -> anyhow::Result<Credentials> {
+        let nurse = self.actors.nurse.pubkey();
+        let (degree_schema, _) = self
+            .uni
+            .create_schema(CreateSchemaArgs {
+                name: "bsc-nursing".into(),
+                version: 1,
+                uri: "https://credence.example/schemas/degree-v1.json".into(),
+                schema_hash: credence_sdk::commitment::sha256(b"degree-v1"),
+                default_validity_secs: 0,
+                suspendable: false,
+            })
+            .await?;
+        let (licence_schema, _) = self
+            .nmc
+            .create_schema(CreateSchemaArgs {
+                name: "rn-licence".into(),
+                version: 1,
+                uri: "https://credence.example/schemas/licence-v1.json".into(),
+                schema_hash: credence_sdk::commitment::sha256(b"licence-v1"),
+                default_validity_secs: 365 * DAY,
+                suspendable: true,
+            })
+            .await?;
+        let degree = self
+            .uni
+            .issue(&IssueRequest {
+                subject: nurse,
+                schema: degree_schema,
+                reference: "UNILAG/BSN/2019/0731".into(),
+                document: DEGREE.as_bytes().to_vec(),
+                valid_from: None,
+                expires_at: None,
+            })
+            .await?;
+        let licence = self
+            .nmc
+            .issue(&IssueRequest {
+                subject: nurse,
+                schema: licence_schema,
+                reference: "RN-19K0042N".into(),
+                document: LICENCE.as_bytes().to_vec(),
+                valid_from: None,
+                expires_at: None,
+            })
+            .await?;
+        self.story.step(
+            "Degree and nursing licence issued to the nurse",
+            format!(
+                "degree  {} (commitment {}…)\nlicence {} (commitment {}…)\non-chain: hash commitments only; the documents stay with the nurse",
+                degree.credential, &degree.commitment[..16], licence.credential, &licence.commitment[..16]
+            ),
+            json!({ "degree": degree, "licence": licence }),
+        );
+        let degree_address = degree.credential.parse()?;
+        let licence_address = licence.credential.parse()?;
+        Ok(Credentials {
+            degree_schema,
+            licence_schema,
+            degree,
+            licence,
+            degree_address,
+            licence_address,
+        })
+    }
+
+    /// 3. The university charges a fee per verified degree in a demo stablecoin.
+    async fn charge_fee(&mut self, credentials: &Credentials) -> anyhow::Result<Fee<'a>> {
+        let degree_schema = credentials.degree_schema;
+        let mint_key = Keypair::new();
+        let dusd =
+            TokenMint::create(self.transport, &self.actors.stablecoin, &mint_key, DECIMALS).await?;
+        dusd.mint_to(&self.actors.recruiter.pubkey(), 100 * 1_000_000)
+            .await?;
+        let treasury = self
+            .uni
+            .set_fee(&degree_schema, &dusd.mint, None, DEGREE_FEE)
+            .await?;
+        self.story.step(
+            "The university charges 12.50 dUSD per verified degree",
+            format!(
+                "demo stablecoin (SPL Token mint) {}\nfee set on schema {degree_schema}\ntreasury {treasury}\nthe recruiter holds 100.00 dUSD",
+                dusd.mint
+            ),
+            json!({ "mint": dusd.mint.to_string(), "fee": DEGREE_FEE, "decimals": DECIMALS, "treasury": treasury.to_string() }),
+        );
+        Ok(Fee { dusd })
+    }
+
+    /// 4. The nurse lists herself in the talent pool: codes and credentials, nothing personal.
+    async fn list_in_pool(
+        &mut self,
+        credentials: &Credentials,
+        now: i64,
+    ) -> anyhow::Result<Pubkey> {
+        let listing = self
+            .candidate
+            .list(ListingTerms {
+                occupation: "2221".into(),
+                region: "GB-ENG".into(),
+                available_from: now + 30 * DAY,
+                credentials: vec![credentials.degree_address, credentials.licence_address],
+            })
+            .await?;
+        self.story.step(
+            "The nurse lists herself in the talent pool",
+            format!("listing {listing}\noccupation 2221 (ISCO-08 nursing professionals), region GB-ENG, available in 30 days\nno name, no contact: a wallet address and two credentials"),
+            json!({ "listing": listing.to_string() }),
+        );
+        Ok(listing)
+    }
+
+    /// 5. The recruiter searches the pool and finds her without learning who she is.
+    async fn search_pool(&mut self, listing: &Pubkey, now: i64) -> anyhow::Result<PoolMatch> {
+        let search_started = Instant::now();
+        let found = self
+            .recruiter
+            .search(&PoolQuery {
+                occupation: Some("222".into()),
+                region: Some("GB".into()),
+                available_by: Some(now + 60 * DAY),
+                verified_only: true,
+                trusted_registries: vec![self.admin.registry],
+            })
+            .await?;
+        let search_ms = search_started.elapsed().as_secs_f64() * 1e3;
+        let hit = found
+            .iter()
+            .find(|m| m.listing == listing.to_string())
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("the pool search did not find the nurse's listing"))?;
+        self.story.step(
+            &format!("The recruiter searches the pool ({search_ms:.1} ms)"),
+            format!(
+                "query: occupation 222*, region GB*, available within 60 days, credentials verified\n{} match(es); candidate {} with {} verified credential(s)",
+                found.len(),
+                hit.subject,
+                hit.credentials.len()
+            ),
+            json!({ "matches": found, "search_ms": search_ms }),
+        );
+        Ok(hit)
+    }
+
+    /// 5 (continued). The recruiter asks her for access to the listed credentials.
+    async fn request_access(&mut self, hit: &PoolMatch) -> anyhow::Result<Pubkey> {
+        let asked = self
+            .recruiter
+            .request_access(RequestTerms {
+                request_id: 1,
+                subject: hit.subject.parse()?,
+                credentials: hit
+                    .credentials
+                    .iter()
+                    .map(|c| c.parse())
+                    .collect::<Result<_, _>>()?,
+                schemas: vec![],
+                purpose: "Recruitment: ICU nurse, St Mary's Hospital".into(),
+                duration_secs: 7 * DAY,
+                max_uses: 0,
+            })
+            .await?;
+        self.story.step(
+            "The recruiter requests access",
+            format!("request {asked}\npurpose: Recruitment: ICU nurse, St Mary's Hospital; 7 days"),
+            json!({ "request": asked.to_string() }),
+        );
+        Ok(asked)
+    }
+
+    /// 6. She approves: the grant is created and the request closed in one transaction.
+    ///
+    /// She approves the terms she reads now: if the recruiter changed the request afterwards,
+    /// the approval would be refused.
+    async fn approve(&mut self, asked: &Pubkey) -> anyhow::Result<Approval> {
+        let (sealed_degree, degree_key) = sealing::seal_document(DEGREE.as_bytes());
+        let (_, read) = self
+            .candidate
+            .requests()
+            .await?
+            .into_iter()
+            .find(|(address, _)| address == asked)
+            .ok_or_else(|| {
+                anyhow::anyhow!("the recruiter's request is not waiting for the nurse")
+            })?;
+        let grant = self
+            .candidate
+            .approve(asked, &read, 1, None, Some(&degree_key))
+            .await?;
+        self.story.step(
+            "The nurse approves; the grant is created and the request closed",
+            format!("grant {grant}\nthe degree's key is sealed to the recruiter inside the grant"),
+            json!({ "grant": grant.to_string(), "request": asked.to_string() }),
+        );
+        Ok(Approval {
+            grant,
+            sealed_degree,
+        })
+    }
+
+    /// 7. The recruiter verifies in one round trip, both documents shared.
+    async fn verify(
+        &mut self,
+        credentials: &Credentials,
+        approval: &Approval,
+    ) -> anyhow::Result<(VerifyRequest, Report)> {
+        let c = credentials;
+        let shared = vec![
+            SharedCredential {
+                credential: c.degree_address,
+                issuer: self.uni.issuer,
+                schema: c.degree_schema,
+                registry: self.admin.registry,
+                document: Some(SharedDocument {
+                    salt: Salt::from_hex(&c.degree.salt).map_err(anyhow::Error::msg)?,
+                    document: DEGREE.as_bytes().to_vec(),
+                }),
+            },
+            SharedCredential {
+                credential: c.licence_address,
+                issuer: self.nmc.issuer,
+                schema: c.licence_schema,
+                registry: self.admin.registry,
+                document: Some(SharedDocument {
+                    salt: Salt::from_hex(&c.licence.salt).map_err(anyhow::Error::msg)?,
+                    document: LICENCE.as_bytes().to_vec(),
+                }),
+            },
+        ];
+        let request = VerifyRequest {
+            subject: self.actors.nurse.pubkey(),
+            grantee: self.actors.recruiter.pubkey(),
+            grant: approval.grant,
+            credentials: shared,
+            trusted_registries: vec![self.admin.registry],
+        };
+        let verify_started = Instant::now();
+        let report = self.recruiter.verify(&request).await?;
+        let verify_ms = verify_started.elapsed().as_secs_f64() * 1e3;
+        anyhow::ensure!(
+            report.passed_strict(),
+            "the first verification should pass:\n{}",
+            report_text(&report)
+        );
+        self.story.step(
+            &format!("The recruiter verifies ({verify_ms:.1} ms)"),
+            report_text(&report),
+            json!({ "report": report, "verify_ms": verify_ms }),
+        );
+        Ok((request, report))
+    }
+
+    /// 7 (continued). He opens the sealed degree: only if the bytes match the degree's on-chain
+    /// commitment with its salt.
+    async fn open_degree(
+        &mut self,
+        credentials: &Credentials,
+        approval: &Approval,
+    ) -> anyhow::Result<()> {
+        let degree_salt = Salt::from_hex(&credentials.degree.salt).map_err(anyhow::Error::msg)?;
+        let opened = self
+            .recruiter
+            .open_document(
+                &approval.grant,
+                &credentials.degree_address,
+                &approval.sealed_degree,
+                &degree_salt,
+            )
+            .await?;
+        self.story.step(
+            "The recruiter opens the sealed degree",
+            String::from_utf8_lossy(&opened).into_owned(),
+            json!({ "document": String::from_utf8_lossy(&opened) }),
+        );
+        Ok(())
+    }
+
+    /// 7 (continued). He records the access, paying the university's fee within his cap; the
+    /// treasury is shown before and after.
+    async fn record_access(
+        &mut self,
+        fee: &Fee<'a>,
+        approval: &Approval,
+        report: &Report,
+    ) -> anyhow::Result<Sent> {
+        let (dusd, recruiter) = (&fee.dusd, &self.recruiter);
+        let university = self.actors.university.pubkey();
+        let recruiter_key = self.actors.recruiter.pubkey();
+        let treasury_before = dusd.balance(&university).await?;
+        let recruiter_before = recruiter.token_balance(&dusd.mint).await?;
+        let lamports_before = self.transport.balance(&recruiter_key).await?;
+        // The recruiter's explicit cap: at most 15.00 of the demo stablecoin, in that mint only.
+        let cap = FeeCap {
+            mint: dusd.mint,
+            max: 15_000_000,
+        };
+        let recorded = recruiter
+            .record_access_within(&approval.grant, report, Some(cap))
+            .await?;
+        let treasury_after = dusd.balance(&university).await?;
+        let recruiter_after = recruiter.token_balance(&dusd.mint).await?;
+        let lamports_after = self.transport.balance(&recruiter_key).await?;
+        anyhow::ensure!(
+            treasury_after == treasury_before + DEGREE_FEE,
+            "the university's treasury did not receive the fee"
+        );
+        self.story.step(
+            "The recruiter records the verification and pays the university's fee",
+            format!(
+                "transaction {}\nuniversity treasury: {} -> {} dUSD\nrecruiter: {} -> {} dUSD, {} lamports in transaction fees\nthe nurse paid nothing",
+                recorded.signature,
+                format_amount(treasury_before, DECIMALS),
+                format_amount(treasury_after, DECIMALS),
+                format_amount(recruiter_before, DECIMALS),
+                format_amount(recruiter_after, DECIMALS),
+                lamports_before.saturating_sub(lamports_after)
+            ),
+            json!({ "signature": recorded.signature, "treasury_before": treasury_before, "treasury_after": treasury_after,
+                    "recruiter_before": recruiter_before, "recruiter_after": recruiter_after,
+                    "recruiter_lamports_spent": lamports_before.saturating_sub(lamports_after) }),
+        );
+        Ok(recorded)
+    }
+
+    /// 8. The nurse sees the access in her audit trail.
+    async fn audit_trail(&mut self, recorded: &Sent) -> anyhow::Result<()> {
+        let trail = self
+            .candidate
+            .audit_trail_including(&recorded.signature, std::time::Duration::from_secs(180))
+            .await?
+            .entries;
+        anyhow::ensure!(
+            trail.iter().any(|e| e.signature == recorded.signature),
+            "the recorded access did not reach the cluster's transaction history within 180 s"
+        );
+        self.story.step(
+            "The nurse's audit trail",
+            trail
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} verified {} credential(s) at {}: {}",
+                        e.grantee,
+                        e.credentials.len(),
+                        credence_sdk::verify::utc(e.timestamp),
+                        e.outcome
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            json!({ "accesses": trail }),
+        );
+        Ok(())
+    }
+
+    /// 8 (continued). She revokes; his next verification fails with the reason.
+    async fn revoke(&mut self, approval: &Approval, request: &VerifyRequest) -> anyhow::Result<()> {
+        self.candidate.revoke(&approval.grant).await?;
+        let after = self.recruiter.verify(request).await?;
+        anyhow::ensure!(!after.passed(), "verification after revocation must fail");
+        let reasons: Vec<String> = after
+            .checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Fail)
+            .map(|c| c.detail.clone())
+            .collect();
+        self.story.step(
+            "The nurse revokes; the recruiter's next verification fails",
+            format!("{}reason: {}", report_text(&after), reasons.join("; ")),
+            json!({ "report": after, "reasons": reasons }),
+        );
+        Ok(())
+    }
 }
 
 /// Funds the actors from the cluster's faucet; where there is none (or it refuses), from the
