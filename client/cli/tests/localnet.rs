@@ -1,6 +1,7 @@
 //! End to end over JSON-RPC: one `credence localnet` validator (Agave's test validator, in-process,
 //! serving both programs) shared by every test here; the SDK's full story and listings over RPC,
-//! named program errors, transport faults, and the `credence` CLI driven as a process with --url.
+//! named program errors, transport faults, and the `credence` CLI driven as a process with --url
+//! (the issuer's secret and issuer ids in [`issuer`]).
 
 use std::{
     process::{Command, Output},
@@ -22,6 +23,9 @@ use credence_sdk::{
 use serde_json::Value;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
+
+#[path = "localnet/issuer.rs"]
+mod issuer;
 
 const SOL: u64 = 1_000_000_000;
 

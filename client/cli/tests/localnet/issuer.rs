@@ -1,18 +1,17 @@
 //! The issuer's secret and issuer ids through the `credence` binary: `issuer register` creates
 //! the secret once and refuses an id another key holds; issuing never creates a secret and says
-//! where it looked.
+//! where it looked. Runs against the validator this test binary shares ([`super::rpc_url`]).
 
 use std::{
     path::{Path, PathBuf},
     process::{Command, Output},
-    sync::OnceLock,
-    time::Duration,
 };
 
-use credence_localnet::{free_port, Localnet, LocalnetConfig};
 use serde_json::Value;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
+
+use super::rpc_url;
 
 /// An address that refuses connections: nothing listens on port 1.
 const DEAD_RPC: &str = "http://127.0.0.1:1";
@@ -131,35 +130,6 @@ fn issuing_without_an_issuer_secret_names_where_it_looked_and_creates_none() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("64 hex digits"), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&given).unwrap(), "not a secret");
-}
-
-/// The validator's RPC URL; started once for the whole test binary.
-fn rpc_url() -> &'static str {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Runtime::new().expect("a runtime for the validator");
-            runtime.block_on(async move {
-                let config = LocalnetConfig {
-                    rpc_port: free_port(),
-                    faucet_port: 0,
-                    ..LocalnetConfig::default()
-                };
-                let localnet = Localnet::start(config)
-                    .await
-                    .expect("the local validator starts");
-                sender
-                    .send(localnet.rpc_url.clone())
-                    .expect("the test waits for the URL");
-                std::future::pending::<()>().await;
-                drop(localnet);
-            });
-        });
-        receiver
-            .recv_timeout(Duration::from_secs(180))
-            .expect("the validator is up within 3 minutes")
-    })
 }
 
 #[test]
