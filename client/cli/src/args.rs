@@ -70,6 +70,18 @@ pub fn days_at_least_one(text: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("expected a whole number of days from 1 to {MAX_DAYS}"))
 }
 
+/// The most SOL a SOL amount may hold: any more overflows lamports.
+pub const MAX_SOL: f64 = 1e9;
+
+/// An amount of SOL: a finite number above 0 and at most [`MAX_SOL`].
+pub fn sol(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|sol| sol.is_finite() && *sol > 0.0 && *sol <= MAX_SOL)
+        .ok_or_else(|| format!("expected an amount of SOL above 0 and at most {MAX_SOL}"))
+}
+
 /// An occupation or region code (1 to 8 letters, digits or `-`), kept as written; the SDK
 /// stores it upper-cased.
 pub fn code(text: &str) -> Result<String, String> {
@@ -220,6 +232,16 @@ mod tests {
         assert!(MAX_DAYS.checked_mul(DAY).is_some());
         assert!(days_at_least_one("0").is_err());
         assert_eq!(days_at_least_one("1"), Ok(1));
+    }
+
+    #[test]
+    fn sol_amounts_are_positive_and_fit_lamports() {
+        assert_eq!(sol("2"), Ok(2.0));
+        assert_eq!(sol("0.5"), Ok(0.5));
+        for bad in ["0", "-1", "NaN", "inf", "1e10", "two"] {
+            assert!(sol(bad).is_err(), "{bad}");
+        }
+        assert!(MAX_SOL * 1e9 < u64::MAX as f64);
     }
 
     #[test]

@@ -4,13 +4,13 @@ use clap::Args;
 use serde_json::json;
 use solana_signer::Signer;
 
-use crate::{config::Config, output::Output};
+use crate::{args::sol, config::Config, output::Output};
 
 /// Arguments of `credence airdrop`.
 #[derive(Args, Debug)]
 pub struct AirdropArgs {
     /// SOL to request.
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = 10.0, value_parser = sol)]
     sol: f64,
 }
 

@@ -29,13 +29,13 @@ use serde_json::{json, Value};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-use crate::{commands::verify::report_text, config::Config, output::Output};
+use crate::{args::sol, commands::verify::report_text, config::Config, output::Output};
 
 /// Arguments of `credence demo`.
 #[derive(Args, Debug)]
 pub struct DemoArgs {
     /// SOL to fund each demo actor with (from the cluster's faucet).
-    #[arg(long, default_value_t = 2.0)]
+    #[arg(long, default_value_t = 2.0, value_parser = sol)]
     fund_sol: f64,
 }
 
