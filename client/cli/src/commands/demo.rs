@@ -29,7 +29,12 @@ use serde_json::{json, Value};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-use crate::{args::sol, commands::verify::report_text, config::Config, output::Output};
+use crate::{
+    args::{sol, DAY},
+    commands::verify::report_text,
+    config::Config,
+    output::Output,
+};
 
 /// Arguments of `credence demo`.
 #[derive(Args, Debug)]
@@ -39,7 +44,6 @@ pub struct DemoArgs {
     fund_sol: f64,
 }
 
-const DAY: i64 = 86_400;
 /// The demo stablecoin's decimals, as USDC's.
 const DECIMALS: u8 = 6;
 /// The university's fee per verified degree: 12.50 demo dollars.
