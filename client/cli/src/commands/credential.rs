@@ -157,81 +157,26 @@ pub struct ListArgs {
     issuer: Option<Pubkey>,
 }
 
-/// One CSV row, validated.
-struct Row {
-    request: IssueRequest,
-}
-
-fn read_csv(path: &Path, schema: Pubkey) -> anyhow::Result<Vec<Row>> {
+/// Reads a batch CSV (`subject,reference,document_file[,expires_at]`, document paths relative
+/// to it) into issue requests under `schema`; every bad row is named, and any makes it an error.
+fn read_csv(path: &Path, schema: Pubkey) -> anyhow::Result<Vec<IssueRequest>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
         .from_path(path)
         .map_err(|e| anyhow!("cannot read CSV {}: {e}", path.display()))?;
     let base = path.parent().unwrap_or(Path::new("."));
-    let mut rows = Vec::new();
+    let mut requests = Vec::new();
     let mut problems = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2; // the header is line 1
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                problems.push(format!("line {line}: {e}"));
-                continue;
-            }
-        };
-        if record.len() < 3 {
-            problems.push(format!(
-                "line {line}: expected subject,reference,document_file[,expires_at], got {} fields",
-                record.len()
-            ));
-            continue;
+        let row = record
+            .map_err(|e| e.to_string())
+            .and_then(|record| read_row(&record, base, schema));
+        match row {
+            Ok(request) => requests.push(request),
+            Err(problem) => problems.push(format!("line {line}: {problem}")),
         }
-        let subject = match pubkey(&record[0]) {
-            Ok(s) => s,
-            Err(e) => {
-                problems.push(format!("line {line}: subject `{}` is {e}", &record[0]));
-                continue;
-            }
-        };
-        let reference = record[1].to_string();
-        if reference.is_empty() {
-            problems.push(format!("line {line}: empty reference"));
-            continue;
-        }
-        let document_path = base.join(&record[2]);
-        let document = match std::fs::read(&document_path) {
-            Ok(d) => d,
-            Err(e) => {
-                problems.push(format!(
-                    "line {line}: cannot read document {}: {e}",
-                    document_path.display()
-                ));
-                continue;
-            }
-        };
-        let expires_at = match record.get(3).filter(|s| !s.is_empty()) {
-            None => None,
-            Some(text) => match text.parse::<i64>() {
-                Ok(t) => Some(t),
-                Err(_) => {
-                    problems.push(format!(
-                        "line {line}: expires_at `{text}` is not a unix timestamp"
-                    ));
-                    continue;
-                }
-            },
-        };
-        rows.push(Row {
-            request: IssueRequest {
-                subject,
-                schema,
-                reference,
-                document,
-                valid_from: None,
-                expires_at,
-            },
-        });
     }
     if !problems.is_empty() {
         bail!(
@@ -241,7 +186,44 @@ fn read_csv(path: &Path, schema: Pubkey) -> anyhow::Result<Vec<Row>> {
             problems.join("\n  ")
         );
     }
-    Ok(rows)
+    Ok(requests)
+}
+
+/// One CSV row as an issue request, or what is wrong with it.
+fn read_row(
+    record: &csv::StringRecord,
+    base: &Path,
+    schema: Pubkey,
+) -> Result<IssueRequest, String> {
+    if record.len() < 3 {
+        return Err(format!(
+            "expected subject,reference,document_file[,expires_at], got {} fields",
+            record.len()
+        ));
+    }
+    let subject = pubkey(&record[0]).map_err(|e| format!("subject `{}` is {e}", &record[0]))?;
+    let reference = record[1].to_string();
+    if reference.is_empty() {
+        return Err("empty reference".into());
+    }
+    let document_path = base.join(&record[2]);
+    let document = std::fs::read(&document_path)
+        .map_err(|e| format!("cannot read document {}: {e}", document_path.display()))?;
+    let expires_at = match record.get(3).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(text) => Some(
+            text.parse::<i64>()
+                .map_err(|_| format!("expires_at `{text}` is not a unix timestamp"))?,
+        ),
+    };
+    Ok(IssueRequest {
+        subject,
+        schema,
+        reference,
+        document,
+        valid_from: None,
+        expires_at,
+    })
 }
 
 /// Runs a credential command.
@@ -360,13 +342,13 @@ impl IssueBatchArgs {
             out,
             issuer_secret,
         } = self;
-        let rows = read_csv(&csv, schema)?;
+        let requests = read_csv(&csv, schema)?;
         let secret = secret_of(&issuer, issuer_secret.as_deref())?;
         let keypair = config.keypair()?;
         let transport = config.transport().await?;
         let role = issuer_role(&transport, &keypair, &issuer).with_secret(&secret);
         let bar = if config.output == OutputFormat::Display {
-            ProgressBar::new(rows.len() as u64)
+            ProgressBar::new(requests.len() as u64)
         } else {
             ProgressBar::hidden()
         };
@@ -374,7 +356,6 @@ impl IssueBatchArgs {
             ProgressStyle::with_template("{bar:40} {pos}/{len} credentials {msg}")
                 .expect("a valid progress template"),
         );
-        let requests: Vec<IssueRequest> = rows.into_iter().map(|r| r.request).collect();
         let result = role
             .issue_batch(&requests, |done| bar.set_position(done as u64))
             .await;
