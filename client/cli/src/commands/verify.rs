@@ -370,4 +370,21 @@ mod tests {
         // An empty grant reads no credentials or issuers.
         assert_eq!(RoundTrips::new(0, 1).grant, 1);
     }
+
+    #[test]
+    fn the_headline_names_the_round_trips_it_counts() {
+        let report = Report {
+            checked_at: 0,
+            checks: Vec::new(),
+            round_trips: 1,
+        };
+        // The report's own count (the demo's verification: one fetch, no grant read).
+        assert!(report_text(&report).contains("(1 round trip): "));
+        // The command's count, labelled by purpose.
+        let text = report_text_with(&report, &RoundTrips::new(2, 1).describe(false));
+        assert!(
+            text.contains("(5 round trips: 1 to check the endpoint, 3 to read the grant"),
+            "{text}"
+        );
+    }
 }
