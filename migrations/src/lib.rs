@@ -100,8 +100,9 @@ pub struct Step {
     pub kind: String,
     /// Its name.
     pub name: String,
-    /// Its address.
-    pub address: String,
+    /// Its address (base58 in JSON).
+    #[serde(serialize_with = "credence_sdk::serde_text::serialize")]
+    pub address: Pubkey,
     /// Whether this run changed anything.
     pub changed: bool,
 }
@@ -121,7 +122,7 @@ pub async fn apply(
     steps.push(Step {
         kind: "registry".into(),
         name: plan.registry.clone(),
-        address: registry.registry.to_string(),
+        address: registry.registry,
         changed: created,
     });
     for issuer_plan in &plan.issuers {
@@ -131,13 +132,13 @@ pub async fn apply(
         steps.push(Step {
             kind: "issuer".into(),
             name: issuer_plan.id.clone(),
-            address: issuer.issuer.to_string(),
+            address: issuer.issuer,
             changed: registered,
         });
         steps.push(Step {
             kind: "accreditation".into(),
             name: issuer_plan.id.clone(),
-            address: issuer.issuer.to_string(),
+            address: issuer.issuer,
             changed: accredited,
         });
         for schema in &issuer_plan.schemas {
@@ -146,7 +147,7 @@ pub async fn apply(
                 .checked_mul(86_400)
                 .filter(|v| *v >= 0)
                 .context("validity_days out of range")?;
-            let (address, created) = issuer
+            let created = issuer
                 .create_schema(CreateSchemaArgs {
                     name: schema.name.clone(),
                     version: schema.version,
@@ -160,8 +161,8 @@ pub async fn apply(
             steps.push(Step {
                 kind: "schema".into(),
                 name: format!("{}/{} v{}", issuer_plan.id, schema.name, schema.version),
-                address: address.to_string(),
-                changed: created,
+                address: created.schema,
+                changed: created.created,
             });
         }
     }
@@ -197,7 +198,7 @@ async fn register_and_accredit(
         {
             Ok(_) => return Ok((true, true)),
             // Registered by someone else between our read and our transaction: check it below.
-            Err(err) if err.program_error_name() == Some("AccountAlreadyInUse") => {}
+            Err(err) if err.is_already_in_use() => {}
             Err(err) => return Err(err).with_context(|| format!("registering issuer {}", plan.id)),
         }
     }

@@ -7,24 +7,27 @@ use std::collections::BTreeSet;
 use credence_sdk::{
     accounts::{self, fetch},
     commitment::{self, IssuerSecret, Salt},
-    consent_program::state::Grant,
-    error::SdkError,
+    consent_program::{error::ConsentError, state::Grant},
+    error::{ProgramErrorCode, SdkError},
     ix::registry::{CredentialChange, IssuerDecision},
     pda,
     registry_program::{
         constants::{REASON_DISCIPLINARY, REASON_FRAUD},
+        error::RegistryError,
         state::{Credential, CredentialStatus, IssuerStatus},
         CreateSchemaArgs, RegisterIssuerArgs,
     },
-    roles::{Candidate, GrantRequest, IssueRequest, Issued, Issuer, Recruiter, RegistryAdmin},
+    roles::{
+        Candidate, GrantRequest, IssueRequest, Issued, Issuer, Outcome, Recruiter, RegistryAdmin,
+    },
     sealing::{self, SealedDocument},
     verify::{
-        self, Check, CheckKind, CheckStatus, Report, SharedCredential, SharedDocument,
-        VerifyRequest,
+        self, Check, CheckKind, CheckStatus, GrantProblem, Report, SharedCredential,
+        SharedDocument, VerifyRequest,
     },
     Pubkey, Transport,
 };
-use solana_keypair::Keypair;
+use solana_keypair::{Keypair, Signature};
 use solana_signer::Signer;
 
 #[path = "sdk/audit.rs"]
@@ -200,7 +203,7 @@ impl World {
     /// The university's degree schema (no expiry, not suspendable) and the council's licence
     /// schema (a year by default, suspendable).
     async fn create_schemas(&self) {
-        let (degree, created) = self
+        let degree = self
             .university()
             .create_schema(CreateSchemaArgs {
                 name: DEGREE_SCHEMA.into(),
@@ -212,8 +215,8 @@ impl World {
             })
             .await
             .unwrap();
-        assert_eq!((degree, created), (self.degree_schema, true));
-        let (licence, created) = self
+        assert_eq!((degree.schema, degree.created), (self.degree_schema, true));
+        let licence = self
             .council()
             .create_schema(CreateSchemaArgs {
                 name: LICENCE_SCHEMA.into(),
@@ -225,7 +228,10 @@ impl World {
             })
             .await
             .unwrap();
-        assert_eq!((licence, created), (self.licence_schema, true));
+        assert_eq!(
+            (licence.schema, licence.created),
+            (self.licence_schema, true)
+        );
     }
 
     async fn accredit_issuers(&self) {
@@ -285,16 +291,11 @@ async fn fund(transport: &Transport, to: &Pubkey) {
 }
 
 fn address(issued: &Issued) -> Pubkey {
-    issued.credential.parse().unwrap()
+    issued.credential
 }
 
 fn salt(issued: &Issued) -> Salt {
-    Salt::from_hex(&issued.salt).unwrap()
-}
-
-/// A credential's commitment in the hex form of [`Issued::commitment`].
-fn hex_commitment(c: &Credential) -> String {
-    c.commitment.iter().map(|b| format!("{b:02x}")).collect()
+    issued.salt
 }
 
 /// The nurse holds a degree and a licence and granted the recruiter access to both for a week,
@@ -387,7 +388,7 @@ impl Story {
 
 /// The one check of `kind` about `credential` (`None`: the grant-wide check).
 fn check<'r>(report: &'r Report, credential: Option<&Pubkey>, kind: CheckKind) -> &'r Check {
-    let key = credential.map(Pubkey::to_string);
+    let key = credential.copied();
     let found: Vec<&Check> = report
         .checks
         .iter()
@@ -406,15 +407,15 @@ fn check<'r>(report: &'r Report, credential: Option<&Pubkey>, kind: CheckKind) -
 #[track_caller]
 fn assert_fails_exactly(report: &Report, failing: &[(Option<&Pubkey>, CheckKind)]) -> Vec<String> {
     assert_eq!(report.passed(), failing.is_empty(), "{report:#?}");
-    let expected: BTreeSet<(Option<String>, String)> = failing
+    let expected: BTreeSet<(Option<Pubkey>, String)> = failing
         .iter()
-        .map(|(c, k)| (c.map(Pubkey::to_string), format!("{k:?}")))
+        .map(|(c, k)| (c.copied(), format!("{k:?}")))
         .collect();
-    let actual: BTreeSet<(Option<String>, String)> = report
+    let actual: BTreeSet<(Option<Pubkey>, String)> = report
         .checks
         .iter()
         .filter(|c| c.status == CheckStatus::Fail)
-        .map(|c| (c.credential.clone(), format!("{:?}", c.kind)))
+        .map(|c| (c.credential, format!("{:?}", c.kind)))
         .collect();
     assert_eq!(actual, expected, "{report:#?}");
     for c in &report.checks {
@@ -441,16 +442,14 @@ fn assert_all_pass(report: &Report, credentials: usize) {
 }
 
 #[track_caller]
-fn assert_program_error(err: &SdkError, program: &str, name: &str) {
-    match err {
-        SdkError::Program {
-            program: p,
-            name: n,
-            ..
-        } => assert_eq!((p.as_str(), n.as_str()), (program, name), "{err}"),
-        other => panic!("expected {program}::{name}, got {other:?}"),
-    }
-    assert_eq!(err.program_error_name(), Some(name));
+fn assert_program_error(err: &SdkError, expected: impl Into<ProgramErrorCode>, name: &str) {
+    let expected = expected.into();
+    assert!(
+        err.is(expected),
+        "expected {expected:?} ({name}), got {err:?}"
+    );
+    // The IDL's name, for display, agrees with the typed error.
+    assert_eq!(err.program_error_name(), Some(name), "{err}");
 }
 
 // ---------------------------------------------------------------- the full story
@@ -508,7 +507,7 @@ async fn full_story_verifies_opens_records_and_ends_at_revocation() {
         (w.council, nurse, w.licence_schema, CredentialStatus::Active)
     );
     assert_eq!(l.expires_at, l.valid_from + YEAR);
-    assert_eq!(hex_commitment(&l), licence.commitment);
+    assert_eq!(l.commitment, licence.commitment);
 
     // The nurse grants the recruiter both, for a week, the degree's key sealed to him.
     let (sealed_degree, key) = sealing::seal_document(DEGREE_DOCUMENT);
@@ -588,13 +587,13 @@ async fn full_story_verifies_opens_records_and_ends_at_revocation() {
     let trail = w.candidate().audit_trail().await.unwrap().entries;
     assert_eq!(trail.len(), 1, "{trail:#?}");
     let entry = &trail[0];
-    assert_eq!(entry.grant, grant.to_string());
-    assert_eq!(entry.grantee, recruiter_key.to_string());
+    assert_eq!(entry.grant, grant);
+    assert_eq!(entry.grantee, recruiter_key);
     assert_eq!(
         entry.credentials,
-        vec![degree_address.to_string(), licence_address.to_string()]
+        accounts::account_refs(&[degree_address, licence_address])
     );
-    assert_eq!(entry.outcome, "verified");
+    assert_eq!(entry.outcome, Outcome::Verified);
     assert_eq!(entry.use_number, 1);
 
     // She revokes: verification now fails on the grant alone, and nothing more can be recorded.
@@ -609,7 +608,7 @@ async fn full_story_verifies_opens_records_and_ends_at_revocation() {
     assert!(matches!(err, SdkError::NothingVerified { .. }), "{err:?}");
     // A report from before the revocation does not help: the program refuses.
     let err = recruiter.record_access(&grant, &earlier).await.unwrap_err();
-    assert_program_error(&err, "credence_consent", "GrantRevoked");
+    assert_program_error(&err, ConsentError::GrantRevoked, "GrantRevoked");
     assert_eq!(w.grant_account(&grant).await.uses, 1);
     assert_eq!(w.candidate().audit_trail().await.unwrap().entries.len(), 1);
 }
@@ -766,7 +765,7 @@ async fn verify_fails_validity_window_when_licence_expired() {
     let details = assert_fails_exactly(&report, &[(Some(&s.licence), CheckKind::ValidityWindow)]);
     assert_eq!(
         details[0],
-        format!("expired at {}", verify::utc(expires_at))
+        format!("expired at {}", credence_sdk::time::utc(expires_at))
     );
     // The degree never expires.
     assert!(report.credential_passed(&s.degree));
@@ -819,7 +818,10 @@ async fn verify_fails_grant_in_force_when_grant_expired() {
     let details = assert_fails_exactly(&report, &[(None, CheckKind::GrantInForce)]);
     assert_eq!(
         details[0],
-        format!("the grant expired at {}", verify::utc(expires_at))
+        format!(
+            "the grant expired at {}",
+            credence_sdk::time::utc(expires_at)
+        )
     );
     // The recruiter can no longer record under it either (nothing passed: nothing is sent).
     let err =
@@ -961,7 +963,11 @@ async fn issue_fails_with_issuer_not_accredited_while_pending() {
         })
         .await
         .unwrap_err();
-    assert_program_error(&err, "credence_registry", "IssuerNotAccredited");
+    assert_program_error(
+        &err,
+        RegistryError::IssuerNotAccredited,
+        "IssuerNotAccredited",
+    );
     assert!(
         err.to_string().contains("Issuer is not accredited"),
         "{err}"
@@ -986,7 +992,7 @@ async fn revoke_by_stranger_fails_with_not_authorized() {
         )
         .await
         .unwrap_err();
-    assert_program_error(&err, "credence_registry", "NotAuthorized");
+    assert_program_error(&err, RegistryError::NotAuthorized, "NotAuthorized");
     assert_eq!(
         s.w.credential(&s.licence).await.status,
         CredentialStatus::Active
@@ -1001,7 +1007,11 @@ async fn suspend_fails_with_schema_not_suspendable_for_a_degree() {
             .change(CredentialChange::Suspend, &s.degree)
             .await
             .unwrap_err();
-    assert_program_error(&err, "credence_registry", "SchemaNotSuspendable");
+    assert_program_error(
+        &err,
+        RegistryError::SchemaNotSuspendable,
+        "SchemaNotSuspendable",
+    );
     assert_eq!(
         s.w.credential(&s.degree).await.status,
         CredentialStatus::Active
@@ -1017,7 +1027,7 @@ async fn open_document_fails_invalid_for_a_recruiter_who_is_not_the_grantee() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, SdkError::Invalid(m) if m.contains("is not to")),
+        matches!(&err, SdkError::NotGrantee { grant, caller, .. } if *grant == s.grant && *caller == s.w.stranger.pubkey()),
         "{err:?}"
     );
     // Going around the SDK does not help: the key is sealed to the grantee's wallet only.
@@ -1044,7 +1054,13 @@ async fn open_document_fails_after_candidate_revokes() {
             .await
             .unwrap_err();
     assert!(
-        matches!(&err, SdkError::Invalid(m) if m.contains("revoked")),
+        matches!(
+            &err,
+            SdkError::GrantNotInForce {
+                why: GrantProblem::Revoked { .. },
+                ..
+            }
+        ),
         "{err:?}"
     );
 }
@@ -1059,7 +1075,13 @@ async fn open_document_fails_after_grant_expires() {
             .await
             .unwrap_err();
     assert!(
-        matches!(&err, SdkError::Invalid(m) if m.contains("expired")),
+        matches!(
+            &err,
+            SdkError::GrantNotInForce {
+                why: GrantProblem::Expired { .. },
+                ..
+            }
+        ),
         "{err:?}"
     );
 }
@@ -1086,7 +1108,7 @@ async fn open_document_fails_when_grant_carries_no_key() {
             .await
             .unwrap_err();
     assert!(
-        matches!(&err, SdkError::Invalid(m) if m.contains("no document key")),
+        matches!(&err, SdkError::NoDocumentKey { grant: g } if *g == grant),
         "{err:?}"
     );
 }
@@ -1135,7 +1157,7 @@ async fn assert_on_chain(w: &World, requests: &[IssueRequest], issued: &[Issued]
             c.commitment,
             commitment::commit(&salt(issued), &request.document)
         );
-        assert_eq!(hex_commitment(&c), issued.commitment);
+        assert_eq!(c.commitment, issued.commitment);
         assert_eq!(c.expires_at, c.valid_from + YEAR);
     }
 }
@@ -1167,7 +1189,7 @@ async fn issue_batch_packs_25_and_rerun_skips_all_with_the_same_salts() {
     assert_on_chain(&w, &requests, &first.credentials).await;
     assert_eq!(council.credentials().await.unwrap().len(), 25);
     assert_eq!(council.account().await.unwrap().credentials_issued, 25);
-    let distinct: BTreeSet<&str> = first.credentials.iter().map(|c| c.salt.as_str()).collect();
+    let distinct: BTreeSet<[u8; 32]> = first.credentials.iter().map(|c| c.salt.0).collect();
     assert_eq!(distinct.len(), 25);
 
     // The same batch again: nothing sent, everything skipped, the same salts.
@@ -1182,10 +1204,7 @@ async fn issue_batch_packs_25_and_rerun_skips_all_with_the_same_salts() {
             (&a.credential, &a.salt, &a.commitment),
             (&b.credential, &b.salt, &b.commitment)
         );
-        assert_eq!(
-            Salt::from_hex(&b.salt).unwrap(),
-            council.salt_for(&b.reference).unwrap()
-        );
+        assert_eq!(b.salt, council.salt_for(&b.reference).unwrap());
     }
     assert_eq!(council.account().await.unwrap().credentials_issued, 25);
 }
@@ -1384,10 +1403,10 @@ async fn record_access_of_a_failed_report_records_outcome_failed() {
         .unwrap();
     let trail = s.w.candidate().audit_trail().await.unwrap().entries;
     assert_eq!(trail.len(), 1, "{trail:#?}");
-    assert_eq!(trail[0].outcome, "failed");
-    assert_eq!(trail[0].grantee, s.w.recruiter_key.pubkey().to_string());
+    assert_eq!(trail[0].outcome, Outcome::Failed);
+    assert_eq!(trail[0].grantee, s.w.recruiter_key.pubkey());
     // Only the credential that passed is recorded (and would be paid for); the licence is not.
-    assert_eq!(trail[0].credentials, vec![s.degree.to_string()]);
+    assert_eq!(trail[0].credentials, accounts::account_refs(&[s.degree]));
     assert_eq!(s.w.grant_account(&s.grant).await.uses, 1);
 }
 
@@ -1409,26 +1428,19 @@ async fn audit_trail_lists_newest_first_naming_only_the_credentials_checked() {
     let second = recruiter.record_access(&s.grant, &report).await.unwrap();
 
     let trail = s.w.candidate().audit_trail().await.unwrap().entries;
-    let summary: Vec<(u32, &str, usize, &str)> = trail
+    let summary: Vec<(u32, Outcome, usize, Signature)> = trail
         .iter()
-        .map(|e| {
-            (
-                e.use_number,
-                e.outcome.as_str(),
-                e.credentials.len(),
-                e.signature.as_str(),
-            )
-        })
+        .map(|e| (e.use_number, e.outcome, e.credentials.len(), e.signature))
         .collect();
     assert_eq!(
         summary,
         vec![
             // The licence failed: left out of the record.
-            (2, "failed", 1, second.signature.as_str()),
-            (1, "verified", 1, first.signature.as_str()),
+            (2, Outcome::Failed, 1, second.signature),
+            (1, Outcome::Verified, 1, first.signature),
         ]
     );
-    assert_eq!(trail[1].credentials, vec![s.degree.to_string()]);
+    assert_eq!(trail[1].credentials, accounts::account_refs(&[s.degree]));
 }
 
 // ---------------------------------------------------------------- the transport

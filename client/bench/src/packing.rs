@@ -263,7 +263,7 @@ pub async fn measure(world: &World) -> Result<(Value, Fit, Fit)> {
             "issuances_per_transaction": legacy.per_transaction,
             "measured_with": "credence_sdk::transport::transaction_size, checked against the signed transaction's serialization",
             "landed": true,
-            "signature": sent.signature,
+            "signature": sent.signature.to_string(),
             "credentials_created": created,
         },
         "lookup_table": {

@@ -8,7 +8,8 @@ use anyhow::{bail, Context, Result};
 use credence_consent::{state::CredentialRef, CreateListingArgs};
 use credence_sdk::{
     ix::consent as cix,
-    roles::{code, Candidate, FeeCap, GrantRequest, IssueRequest, PoolQuery, Recruiter, TokenMint},
+    roles::{code, Candidate, FeeCap, GrantRequest, IssueRequest, PoolQuery, Recruiter},
+    token::TokenMint,
     verify::SharedCredential,
     SdkError,
 };
@@ -200,7 +201,7 @@ pub async fn paid_verification(world: &World) -> Result<Value> {
             expires_at: None,
         })
         .await?;
-    let credential: Pubkey = issued.credential.parse()?;
+    let credential: Pubkey = issued.credential;
     let mint_key = Keypair::new();
     let token = TokenMint::create(transport, &minter, &mint_key, 6).await?;
     token.mint_to(&recruiter_key.pubkey(), 100_000_000).await?;
@@ -269,11 +270,11 @@ pub async fn paid_verification(world: &World) -> Result<Value> {
     Ok(json!({
         "transactions": 1,
         "signatures": 1,
-        "signature": sent.signature,
+        "signature": sent.signature.to_string(),
         "recruiter_lamports": lamports,
         "fee_base_units": fee,
-        "treasury_before": treasury.map(|t| t.1),
-        "treasury_after": treasury_after.map(|t| t.1),
+        "treasury_before": treasury.map(|t| t.balance),
+        "treasury_after": treasury_after.map(|t| t.balance),
         "round_trips_before_sending": 3,
         "milliseconds": ms,
         "note": "the recruiter's token account exists beforehand (no rent); record_access needs the grant (one read), then the credentials and their schemas (the quote: two getMultipleAccounts) and pays the fee by CPI into SPL Token's transfer_checked inside the same transaction",

@@ -149,12 +149,12 @@ pub async fn build_profile(world: &World) -> Result<Profile> {
 
 fn share(world: &World, issued: &Issued, request: &IssueRequest) -> Result<SharedCredential> {
     Ok(SharedCredential {
-        credential: issued.credential.parse()?,
+        credential: issued.credential,
         issuer: world.issuer,
         schema: world.schema,
         registry: world.registry,
         document: Some(SharedDocument {
-            salt: Salt::from_hex(&issued.salt).map_err(anyhow::Error::msg)?,
+            salt: issued.salt,
             document: request.document.clone(),
         }),
     })

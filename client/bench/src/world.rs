@@ -109,7 +109,7 @@ impl World {
             .accredit(&issuer, &issuer_key.pubkey())
             .await
             .context("accrediting the issuer")?;
-        let (schema, _) = issuer_api
+        let schema = issuer_api
             .create_schema(CreateSchemaArgs {
                 name: SCHEMA_NAME.into(),
                 version: 1,
@@ -119,7 +119,8 @@ impl World {
                 suspendable: true,
             })
             .await
-            .context("creating the schema")?;
+            .context("creating the schema")?
+            .schema;
         debug_assert_eq!(schema, pda::schema(&issuer, SCHEMA_NAME, 1).0);
         Ok(Self {
             transport,

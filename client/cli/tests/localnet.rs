@@ -13,9 +13,9 @@ use credence_localnet::{free_port, Localnet, LocalnetConfig};
 use credence_registry::{CreateSchemaArgs, RegisterIssuerArgs};
 use credence_sdk::{
     accounts,
-    commitment::{IssuerSecret, Salt},
+    commitment::IssuerSecret,
     error::SdkError,
-    roles::{Candidate, GrantRequest, IssueRequest, Issuer, Recruiter, RegistryAdmin},
+    roles::{Candidate, GrantRequest, IssueRequest, Issuer, Outcome, Recruiter, RegistryAdmin},
     transport::rpc::{RpcTransport, SendPolicy},
     verify::{CheckKind, CheckStatus, SharedCredential, SharedDocument, VerifyRequest},
     Transport,
@@ -115,7 +115,7 @@ async fn sdk_full_story_over_json_rpc() {
         .accredit(&issuer.issuer, &council.pubkey())
         .await
         .unwrap();
-    let (schema, _) = issuer.create_schema(licence_schema()).await.unwrap();
+    let schema = issuer.create_schema(licence_schema()).await.unwrap().schema;
     let document = b"Registered Nurse, PIN 19K0042N".to_vec();
     let issued = issuer
         .issue(&IssueRequest {
@@ -128,7 +128,7 @@ async fn sdk_full_story_over_json_rpc() {
         })
         .await
         .unwrap();
-    let credential = issued.credential.parse().unwrap();
+    let credential = issued.credential;
     let candidate = Candidate::new(&transport, &nurse);
     let grant = candidate
         .grant(GrantRequest {
@@ -153,7 +153,7 @@ async fn sdk_full_story_over_json_rpc() {
             schema,
             registry: admin.registry,
             document: Some(SharedDocument {
-                salt: Salt::from_hex(&issued.salt).unwrap(),
+                salt: issued.salt,
                 document,
             }),
         }],
@@ -174,8 +174,8 @@ async fn sdk_full_story_over_json_rpc() {
         1,
         "the access event is read back from the validator's transaction history"
     );
-    assert_eq!(trail[0].grantee, hospital.pubkey().to_string());
-    assert_eq!(trail[0].outcome, "verified");
+    assert_eq!(trail[0].grantee, hospital.pubkey());
+    assert_eq!(trail[0].outcome, Outcome::Verified);
     // Listings through getProgramAccounts with memcmp filters.
     let mine = accounts::credentials_of_subject(&transport, &nurse.pubkey())
         .await
@@ -240,7 +240,7 @@ async fn program_errors_are_named_over_json_rpc() {
     let secret = IssuerSecret::generate();
     let issuer = Issuer::new(&transport, &council, admin.registry, "pending").with_secret(&secret);
     issuer.register(issuer_args("pending")).await.unwrap();
-    let (schema, _) = issuer.create_schema(licence_schema()).await.unwrap();
+    let schema = issuer.create_schema(licence_schema()).await.unwrap().schema;
     let err = issuer
         .issue(&IssueRequest {
             subject: nurse.pubkey(),
@@ -255,8 +255,8 @@ async fn program_errors_are_named_over_json_rpc() {
     match &err {
         SdkError::Program { program, name, .. } => {
             assert_eq!(
-                (program.as_str(), name.as_str()),
-                ("credence_registry", "IssuerNotAccredited")
+                (*program, name.as_str()),
+                (credence_sdk::registry_program::ID, "IssuerNotAccredited")
             );
         }
         other => panic!("expected a named program error, got {other}"),
@@ -689,9 +689,8 @@ async fn migration_is_idempotent_against_localnet() {
         second.iter().all(|s| !s.changed),
         "a second run changes nothing: {second:?}"
     );
-    let addresses = |steps: &[credence_migrate::Step]| {
-        steps.iter().map(|s| s.address.clone()).collect::<Vec<_>>()
-    };
+    let addresses =
+        |steps: &[credence_migrate::Step]| steps.iter().map(|s| s.address).collect::<Vec<_>>();
     assert_eq!(addresses(&first), addresses(&second));
 }
 
@@ -720,7 +719,7 @@ async fn cli_pool_request_and_fee_against_localnet() {
         .accredit(&issuer.issuer, &council.pubkey())
         .await
         .unwrap();
-    let (schema, _) = issuer.create_schema(licence_schema()).await.unwrap();
+    let schema = issuer.create_schema(licence_schema()).await.unwrap().schema;
     let licence = issuer
         .issue(&IssueRequest {
             subject: nurse.pubkey(),
@@ -733,7 +732,7 @@ async fn cli_pool_request_and_fee_against_localnet() {
         .await
         .unwrap();
     let mint_key = Keypair::new();
-    let token = credence_sdk::roles::TokenMint::create(&transport, &minter, &mint_key, 6)
+    let token = credence_sdk::token::TokenMint::create(&transport, &minter, &mint_key, 6)
         .await
         .unwrap();
     token.mint_to(&hospital.pubkey(), 50_000_000).await.unwrap();
@@ -764,7 +763,7 @@ async fn cli_pool_request_and_fee_against_localnet() {
             "--available-from",
             "2026-01-05",
             "--credential",
-            &licence.credential,
+            &licence.credential.to_string(),
         ],
         &nurse_file,
     );
@@ -797,7 +796,7 @@ async fn cli_pool_request_and_fee_against_localnet() {
             "--subject",
             &nurse.pubkey().to_string(),
             "--credential",
-            &licence.credential,
+            &licence.credential.to_string(),
             "--purpose",
             "Recruitment: ward nurse",
             "--days",
@@ -888,11 +887,14 @@ async fn cli_pool_request_and_fee_against_localnet() {
     let (code, shown) = verify_paying(&[]);
     assert_eq!(code, Some(4), "{shown}");
     assert_eq!(shown["fees"]["mint"], mint.as_str());
-    assert_eq!(shown["fees"]["items"][0]["credential"], licence.credential);
+    assert_eq!(
+        shown["fees"]["items"][0]["credential"],
+        licence.credential.to_string()
+    );
     assert_eq!(shown["fees"]["items"][0]["amount"], 2_500_000);
     assert!(shown["recorded"].is_null(), "{shown}");
     // A cap in another mint the hospital names: refused, nothing moves.
-    let other = credence_sdk::roles::TokenMint::create(&transport, &minter, &Keypair::new(), 6)
+    let other = credence_sdk::token::TokenMint::create(&transport, &minter, &Keypair::new(), 6)
         .await
         .unwrap()
         .mint

@@ -31,6 +31,33 @@ pub fn reference_text(reference: &CredentialRef) -> String {
     }
 }
 
+/// Reads a credential reference written by [`reference_text`]: an address, or `COHORT#INDEX`.
+pub fn parse_reference(text: &str) -> Result<CredentialRef, SdkError> {
+    let bad = || SdkError::BadCredentialRef {
+        text: text.to_string(),
+    };
+    match text.trim().split_once('#') {
+        None => Ok(CredentialRef::Account {
+            address: text.trim().parse().map_err(|_| bad())?,
+        }),
+        Some((cohort, index)) => Ok(CredentialRef::CohortLeaf {
+            cohort: cohort.parse().map_err(|_| bad())?,
+            index: index.parse().map_err(|_| bad())?,
+        }),
+    }
+}
+
+/// The address of the credential account `reference` names; [`SdkError::CohortNotSupported`]
+/// for a leaf of a cohort, which has no account of its own.
+pub fn account_address(reference: &CredentialRef) -> Result<Pubkey, SdkError> {
+    match *reference {
+        CredentialRef::Account { address } => Ok(address),
+        CredentialRef::CohortLeaf { cohort, index } => {
+            Err(SdkError::CohortNotSupported { cohort, index })
+        }
+    }
+}
+
 /// References to credential accounts, in order.
 pub fn account_refs(addresses: &[Pubkey]) -> Vec<CredentialRef> {
     addresses
@@ -197,4 +224,39 @@ pub async fn requests_by_requester(
         vec![Memcmp::key(REQUEST_REQUESTER_OFFSET, requester)],
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_read_back_what_reference_text_writes() {
+        let address = Pubkey::new_unique();
+        for reference in [
+            CredentialRef::Account { address },
+            CredentialRef::CohortLeaf {
+                cohort: address,
+                index: 1_048_575,
+            },
+        ] {
+            assert_eq!(
+                parse_reference(&reference_text(&reference)).unwrap(),
+                reference
+            );
+        }
+        for bad in ["", "nope", "x#1", &format!("{address}#-1")] {
+            assert!(
+                matches!(parse_reference(bad), Err(SdkError::BadCredentialRef { .. })),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            account_address(&CredentialRef::CohortLeaf {
+                cohort: address,
+                index: 3
+            }),
+            Err(SdkError::CohortNotSupported { index: 3, .. })
+        ));
+    }
 }

@@ -16,37 +16,33 @@ pub fn resolve_url(url: &str) -> Result<String, SdkError> {
         "testnet" | "t" => "https://api.testnet.solana.com",
         "mainnet-beta" | "m" => "https://api.mainnet-beta.solana.com",
         other if other.starts_with("http://") || other.starts_with("https://") => other,
-        other => {
-            return Err(SdkError::Invalid(format!(
-                "`{other}` is not a cluster: use localhost, devnet, testnet, mainnet-beta or an http(s) URL"
-            )))
-        }
+        other => return Err(SdkError::BadUrl(other.to_string())),
     };
     Ok(resolved.to_string())
 }
 
 /// Reads a keypair file as `solana-keygen` writes it (a JSON array of 64 bytes).
 pub fn read_keypair(path: &Path) -> Result<Keypair, SdkError> {
+    let problem = |problem: String| SdkError::KeypairFile {
+        path: path.to_path_buf(),
+        problem,
+    };
     let text = std::fs::read_to_string(path).map_err(|e| {
-        SdkError::Invalid(match e.kind() {
+        problem(match e.kind() {
             std::io::ErrorKind::NotFound => format!(
-                "keypair file {} not found: create one with `solana-keygen new -o {}` or pass --keypair",
-                path.display(),
+                "not found: create one with `solana-keygen new -o {}` or pass --keypair",
                 path.display()
             ),
-            _ => format!("cannot read keypair file {}: {e}", path.display()),
+            _ => format!("cannot be read: {e}"),
         })
     })?;
     let bytes: Vec<u8> = serde_json::from_str(&text).map_err(|_| {
-        SdkError::Invalid(format!(
-            "{} is not a keypair file: expected a JSON array of 64 numbers, as solana-keygen writes",
-            path.display()
-        ))
+        problem(
+            "is not a keypair file: expected a JSON array of 64 numbers, as solana-keygen writes"
+                .into(),
+        )
     })?;
     Keypair::try_from(bytes.as_slice()).map_err(|_| {
-        SdkError::Invalid(format!(
-            "{} is not a valid keypair: expected 64 bytes (secret and public key)",
-            path.display()
-        ))
+        problem("is not a valid keypair: expected 64 bytes (secret and public key)".into())
     })
 }

@@ -47,6 +47,22 @@ impl Salt {
     }
 }
 
+/// The hex form ([`Salt::to_hex`]): what a candidate is handed with her document.
+impl std::fmt::Display for Salt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+/// Reads the hex form ([`Salt::from_hex`]).
+impl std::str::FromStr for Salt {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::from_hex(text)
+    }
+}
+
 impl std::fmt::Debug for Salt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Salt(..)")
@@ -54,6 +70,15 @@ impl std::fmt::Debug for Salt {
 }
 
 /// `SHA-256(DOMAIN_TAG ‖ salt ‖ document)`.
+/// ```
+/// use credence_sdk::commitment::{commit, matches, Salt};
+///
+/// let salt = Salt::random();
+/// let commitment = commit(&salt, b"Registered Nurse, PIN 19K0042N");
+/// assert!(matches(&commitment, &salt, b"Registered Nurse, PIN 19K0042N"));
+/// assert!(!matches(&commitment, &salt, b"Registered Nurse, PIN 19K0042M"));
+/// assert!(!matches(&commitment, &Salt::random(), b"Registered Nurse, PIN 19K0042N"));
+/// ```
 pub fn commit(salt: &Salt, document: &[u8]) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(DOMAIN_TAG);
@@ -125,11 +150,10 @@ impl IssuerSecret {
 
     /// Parses the hex form (64 hex digits; surrounding whitespace is ignored).
     pub fn from_hex(text: &str) -> Result<Self, SdkError> {
-        let bytes = hex::decode(text.trim())
-            .map_err(|_| SdkError::Invalid("an issuer secret must be 64 hex digits".into()))?;
-        let bytes: [u8; 32] = bytes.try_into().map_err(|_| {
-            SdkError::Invalid("an issuer secret must be 32 bytes (64 hex digits)".into())
-        })?;
+        let bytes = hex::decode(text.trim()).map_err(|_| SdkError::MalformedIssuerSecret)?;
+        let bytes: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| SdkError::MalformedIssuerSecret)?;
         Ok(Self(bytes))
     }
 
@@ -190,6 +214,14 @@ impl IssuerSecret {
     }
 
     /// The commitment salt of `reference` at `issuer`, reproducible by whoever holds the secret.
+    /// ```
+    /// use credence_sdk::{commitment::IssuerSecret, Pubkey};
+    ///
+    /// let (secret, issuer) = (IssuerSecret::generate(), Pubkey::new_unique());
+    /// // Whoever holds the secret (the authority, a delegate, a rotated key) derives the same salt.
+    /// assert_eq!(secret.salt(&issuer, "RN-1"), secret.salt(&issuer, "RN-1"));
+    /// assert_ne!(secret.salt(&issuer, "RN-1"), secret.salt(&issuer, "RN-2"));
+    /// ```
     pub fn salt(&self, issuer: &Pubkey, reference: &str) -> Salt {
         Salt(self.derive(SALT_TAG, issuer, reference))
     }
@@ -328,7 +360,7 @@ mod tests {
         for bad in ["zz", "abcd", ""] {
             assert!(matches!(
                 IssuerSecret::from_hex(bad),
-                Err(SdkError::Invalid(_))
+                Err(SdkError::MalformedIssuerSecret)
             ));
         }
         let debug = format!("{secret:?}");

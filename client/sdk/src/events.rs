@@ -7,9 +7,9 @@
 //! count: another program in the same transaction cannot forge a Credence event.
 
 use anchor_lang::{
-    __private::base64::{engine::general_purpose::STANDARD, Engine},
-    prelude::Pubkey,
+    __private::base64::{Engine, engine::general_purpose::STANDARD},
     AnchorDeserialize, Discriminator,
+    prelude::Pubkey,
 };
 
 const SBF_PREFIX: &str = "Program data: ";

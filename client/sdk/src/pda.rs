@@ -6,17 +6,16 @@ use credence_registry::constants::{
     CREDENTIAL_SEED, DELEGATE_SEED, ISSUER_SEED, REGISTRY_SEED, SCHEMA_SEED,
 };
 
-/// The registry program's id.
-pub fn registry_program_id() -> Pubkey {
-    credence_registry::ID
-}
-
-/// The consent program's id.
-pub fn consent_program_id() -> Pubkey {
-    credence_consent::ID
-}
-
 /// `["registry", creator, name]`.
+/// ```
+/// use credence_sdk::{pda, Pubkey};
+///
+/// let admin = Pubkey::new_unique();
+/// let (registry, _bump) = pda::registry(&admin, "gb-health");
+/// let (issuer, _) = pda::issuer(&registry, "nmc");
+/// assert_eq!(pda::issuer(&registry, "nmc").0, issuer); // deterministic
+/// assert_ne!(pda::issuer(&registry, "unilag").0, issuer);
+/// ```
 pub fn registry(creator: &Pubkey, name: &str) -> (Pubkey, u8) {
     Pubkey::find_program_address(
         &[REGISTRY_SEED, creator.as_ref(), name.as_bytes()],
@@ -54,6 +53,15 @@ pub fn schema(issuer: &Pubkey, name: &str, version: u16) -> (Pubkey, u8) {
 }
 
 /// `["credential", issuer, subject, credential_id]`.
+/// ```
+/// use credence_sdk::{commitment::IssuerSecret, pda, Pubkey};
+///
+/// // The id is keyed by the issuer's secret: the address does not reveal the licence number.
+/// let (issuer, nurse, secret) = (Pubkey::new_unique(), Pubkey::new_unique(), IssuerSecret::generate());
+/// let id = secret.credential_id(&issuer, "19K0042N");
+/// let (credential, _) = pda::credential(&issuer, &nurse, &id);
+/// assert_eq!(credential, pda::credential(&issuer, &nurse, &id).0);
+/// ```
 pub fn credential(issuer: &Pubkey, subject: &Pubkey, credential_id: &[u8; 32]) -> (Pubkey, u8) {
     Pubkey::find_program_address(
         &[
@@ -67,6 +75,13 @@ pub fn credential(issuer: &Pubkey, subject: &Pubkey, credential_id: &[u8; 32]) -
 }
 
 /// `["grant", subject, grantee, grant_id_le]`.
+/// ```
+/// use credence_sdk::{pda, Pubkey};
+///
+/// let (nurse, hospital) = (Pubkey::new_unique(), Pubkey::new_unique());
+/// // Several grants to one recruiter differ by the id the candidate chooses.
+/// assert_ne!(pda::grant(&nurse, &hospital, 1).0, pda::grant(&nurse, &hospital, 2).0);
+/// ```
 pub fn grant(subject: &Pubkey, grantee: &Pubkey, grant_id: u64) -> (Pubkey, u8) {
     Pubkey::find_program_address(
         &[

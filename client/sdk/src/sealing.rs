@@ -7,8 +7,8 @@
 //!   within the grant's 128-byte `sealed_key`.
 
 use chacha20poly1305::{
-    aead::{Aead, KeyInit},
     ChaCha20Poly1305, Key, Nonce,
+    aead::{Aead, KeyInit},
 };
 use curve25519_dalek::edwards::CompressedEdwardsY;
 use rand::RngCore;
@@ -39,6 +39,12 @@ pub struct SealedDocument {
 }
 
 /// Encrypts `document` under a fresh key; returns the sealed document and the key.
+/// ```
+/// use credence_sdk::sealing::{open_document, seal_document};
+///
+/// let (sealed, key) = seal_document(b"BSc Nursing, 2019");
+/// assert_eq!(open_document(&sealed, &key).unwrap(), b"BSc Nursing, 2019");
+/// ```
 pub fn seal_document(document: &[u8]) -> (SealedDocument, DocumentKey) {
     let mut key = [0u8; 32];
     let mut nonce = [0u8; 12];

@@ -62,7 +62,7 @@ impl Actors<'_> {
     }
 
     /// The recruiter records, in one transaction, each `(grant, mask, credentials)` as verified.
-    async fn record(&self, accesses: &[(Pubkey, u16, Vec<Accessed>)]) -> String {
+    async fn record(&self, accesses: &[(Pubkey, u16, Vec<Accessed>)]) -> Signature {
         let ixs: Vec<Instruction> = accesses
             .iter()
             .map(|(grant, mask, accessed)| {
@@ -78,7 +78,7 @@ impl Actors<'_> {
         self.send_as_recruiter(&ixs).await
     }
 
-    async fn send_as_recruiter(&self, ixs: &[Instruction]) -> String {
+    async fn send_as_recruiter(&self, ixs: &[Instruction]) -> Signature {
         self.w
             .transport
             .send(ixs, &self.w.recruiter_key, &[])
@@ -113,11 +113,11 @@ impl Actors<'_> {
 
 /// The entries as a set of (signature, grant), asserting no pair appears twice.
 #[track_caller]
-fn entry_keys(trail: &AuditTrail) -> BTreeSet<(String, String)> {
-    let keys: BTreeSet<(String, String)> = trail
+fn entry_keys(trail: &AuditTrail) -> BTreeSet<(Signature, Pubkey)> {
+    let keys: BTreeSet<(Signature, Pubkey)> = trail
         .entries
         .iter()
-        .map(|e| (e.signature.clone(), e.grant.clone()))
+        .map(|e| (e.signature, e.grant))
         .collect();
     assert_eq!(
         keys.len(),
@@ -129,21 +129,17 @@ fn entry_keys(trail: &AuditTrail) -> BTreeSet<(String, String)> {
 
 #[track_caller]
 fn grant_audit<'t>(trail: &'t AuditTrail, grant: &Pubkey) -> &'t GrantAudit {
-    let found: Vec<&GrantAudit> = trail
-        .grants
-        .iter()
-        .filter(|g| g.grant == grant.to_string())
-        .collect();
+    let found: Vec<&GrantAudit> = trail.grants.iter().filter(|g| g.grant == *grant).collect();
     assert_eq!(found.len(), 1, "one grant audit for {grant}: {trail:#?}");
     found[0]
 }
 
 #[track_caller]
-fn entry<'t>(trail: &'t AuditTrail, signature: &str, grant: &Pubkey) -> &'t AccessEntry {
+fn entry<'t>(trail: &'t AuditTrail, signature: &Signature, grant: &Pubkey) -> &'t AccessEntry {
     trail
         .entries
         .iter()
-        .find(|e| e.signature == signature && e.grant == grant.to_string())
+        .find(|e| e.signature == *signature && e.grant == *grant)
         .unwrap_or_else(|| panic!("no entry for {signature} under {grant}: {trail:#?}"))
 }
 
@@ -206,28 +202,27 @@ async fn audit_trail_survives_spam_and_closed_grants() {
     let trail = s.w.candidate().audit_trail().await.unwrap();
     assert!(trail.truncated.is_empty(), "{:?}", trail.truncated);
     // Every real entry exactly once, nothing from the spam, the closed grant's entry kept.
-    let expected: BTreeSet<(String, String)> =
-        [(&first, a), (&on_c, c), (&both, a), (&both, b), (&last, a)]
+    let expected: BTreeSet<(Signature, Pubkey)> =
+        [(first, a), (on_c, c), (both, a), (both, b), (last, a)]
             .into_iter()
-            .map(|(sig, grant)| (sig.clone(), grant.to_string()))
             .collect();
     assert_eq!(entry_keys(&trail), expected, "{trail:#?}");
-    let summary = |sig: &str, grant: &Pubkey| {
+    let summary = |sig: &Signature, grant: &Pubkey| {
         let e = entry(&trail, sig, grant);
         assert_eq!(e.source, EntrySource::Event);
         assert!(e.credentials_known);
-        assert_eq!(e.grantee, s.w.recruiter_key.pubkey().to_string());
+        assert_eq!(e.grantee, s.w.recruiter_key.pubkey());
         (e.use_number, e.credentials.clone())
     };
-    let (degree, licence) = (s.degree.to_string(), s.licence.to_string());
+    let (degree, licence) = (s.degree, s.licence);
     assert_eq!(
         summary(&first, &a),
-        (1, vec![degree.clone(), licence.clone()])
+        (1, accounts::account_refs(&[degree, licence]))
     );
-    assert_eq!(summary(&both, &a), (2, vec![degree.clone()]));
-    assert_eq!(summary(&last, &a), (3, vec![licence.clone()]));
-    assert_eq!(summary(&both, &b), (1, vec![licence.clone()]));
-    assert_eq!(summary(&on_c, &c), (1, vec![degree.clone()]));
+    assert_eq!(summary(&both, &a), (2, accounts::account_refs(&[degree])));
+    assert_eq!(summary(&last, &a), (3, accounts::account_refs(&[licence])));
+    assert_eq!(summary(&both, &b), (1, accounts::account_refs(&[licence])));
+    assert_eq!(summary(&on_c, &c), (1, accounts::account_refs(&[degree])));
     // Newest first.
     assert_eq!(trail.entries[0].signature, last);
 
@@ -272,8 +267,8 @@ async fn audit_trail_survives_spam_and_closed_grants() {
             })
             .await
             .unwrap();
-    let cut: BTreeSet<String> = short.truncated.iter().map(|t| t.address.clone()).collect();
-    let expected_cut: BTreeSet<String> = named.iter().map(Pubkey::to_string).collect();
+    let cut: BTreeSet<Pubkey> = short.truncated.iter().map(|t| t.address).collect();
+    let expected_cut: BTreeSet<Pubkey> = named.iter().copied().collect();
     assert_eq!(cut, expected_cut, "{:?}", short.truncated);
     assert!(short.truncated.iter().all(|t| t.read == 500));
     assert!(!short.complete());
@@ -363,22 +358,22 @@ async fn audit_trail_without_logs_names_the_credentials_of_each_access_time() {
         assert!(e.credentials_known, "{e:?}");
         assert!(e.credentials_mask.is_some(), "{e:?}");
     }
-    let view = |sig: &str, grant: &Pubkey| {
+    let view = |sig: &Signature, grant: &Pubkey| {
         let e = entry(&trail, sig, grant);
-        (e.use_number, e.outcome.clone(), e.credentials.clone())
+        (e.use_number, e.outcome, e.credentials.clone())
     };
     assert_eq!(
         view(&first, &a),
-        (1, "verified".into(), vec![licence.to_string()]),
+        (1, Outcome::Verified, accounts::account_refs(&[licence])),
         "the licence, as the list stood then (not the degree, as it stands now)"
     );
     assert_eq!(
         view(&second, &a),
-        (2, "failed".into(), vec![degree.to_string()])
+        (2, Outcome::Failed, accounts::account_refs(&[degree]))
     );
     assert_eq!(
         view(&on_c, &c),
-        (1, "verified".into(), vec![licence.to_string()])
+        (1, Outcome::Verified, accounts::account_refs(&[licence]))
     );
     let open = grant_audit(&trail, &a);
     assert_eq!((open.uses, open.missing, open.complete), (Some(2), 0, true));

@@ -7,7 +7,8 @@ use credence_sdk::{
     accounts::account_refs,
     commitment::IssuerSecret,
     consent_program::{state::AccessOutcome, UpdateGrantArgs},
-    roles::{FeeCap, FeeItem, ListingTerms, PoolQuery, TokenMint},
+    roles::{FeeCap, FeeItem, ListingTerms, PoolQuery},
+    token::TokenMint,
     verify::share_from_grant,
 };
 
@@ -59,7 +60,7 @@ impl Rogue {
             })
             .await
             .unwrap());
-        let (schema, _) = issuer
+        let created = issuer
             .create_schema(CreateSchemaArgs {
                 name: ROGUE_SCHEMA.into(),
                 version: 1,
@@ -70,7 +71,7 @@ impl Rogue {
             })
             .await
             .unwrap();
-        assert_eq!(schema, rogue.schema);
+        assert_eq!(created.schema, rogue.schema);
         RegistryAdmin::at(&w.transport, &rogue.key, rogue.registry)
             .accredit(&issuer.issuer, &rogue.key.pubkey())
             .await
@@ -240,8 +241,8 @@ async fn untrusted_fee_credential_is_never_paid() {
     let trail = candidate.audit_trail().await.unwrap().entries;
     assert_eq!(trail.len(), 2, "{trail:#?}");
     for entry in &trail {
-        assert_eq!(entry.credentials, vec![degree.to_string()]);
-        assert_eq!(entry.outcome, "failed");
+        assert_eq!(entry.credentials, account_refs(&[degree]));
+        assert_eq!(entry.outcome, Outcome::Failed);
     }
 
     // A report naming only the rogue credential records nothing and pays nothing.
@@ -406,7 +407,7 @@ async fn verified_pool_search_requires_a_trust_list() {
         .await
         .unwrap();
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].subject, w.nurse.pubkey().to_string());
+    assert_eq!(found[0].subject, w.nurse.pubkey());
     assert!(found[0].verified);
 
     // Without --verified both are listed, neither labelled verified.
@@ -529,7 +530,13 @@ async fn doctored_sealed_document_is_refused_by_open_document() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, SdkError::Invalid(m) if m.contains("used up")),
+        matches!(
+            &err,
+            SdkError::GrantNotInForce {
+                why: credence_sdk::verify::GrantProblem::UsedUp { max_uses: 1 },
+                ..
+            }
+        ),
         "{err:?}"
     );
 }
@@ -558,15 +565,13 @@ async fn unchecked_document_is_recorded_as_failed_not_verified() {
     let second = recruiter.record_access(&s.grant, &report).await.unwrap();
 
     let trail = s.w.candidate().audit_trail().await.unwrap().entries;
-    let outcomes: Vec<(&str, &str)> = trail
-        .iter()
-        .map(|e| (e.signature.as_str(), e.outcome.as_str()))
-        .collect();
+    let outcomes: Vec<(Signature, Outcome)> =
+        trail.iter().map(|e| (e.signature, e.outcome)).collect();
     assert_eq!(
         outcomes,
         vec![
-            (second.signature.as_str(), "verified"),
-            (first.signature.as_str(), "failed"),
+            (second.signature, Outcome::Verified),
+            (first.signature, Outcome::Failed),
         ]
     );
 }

@@ -3,7 +3,8 @@
 
 use credence_sdk::{
     consent_program::state::{AccessRequest, Listing},
-    roles::{format_amount, FeeCap, ListingTerms, PoolQuery, RequestTerms, TokenMint},
+    roles::{format_amount, FeeCap, ListingTerms, PoolQuery, RequestTerms, Treasury},
+    token::TokenMint,
 };
 
 use super::*;
@@ -98,7 +99,7 @@ async fn pool_search_request_approve_verify_and_pay() {
     let found = recruiter.search(&query).await.unwrap();
     assert_eq!(found.len(), 1, "{found:?}");
     let hit = &found[0];
-    assert_eq!(hit.subject, w.nurse.pubkey().to_string());
+    assert_eq!(hit.subject, w.nurse.pubkey());
     assert_eq!(
         (hit.occupation.as_str(), hit.region.as_str()),
         ("2221", "GB-ENG")
@@ -130,8 +131,12 @@ async fn pool_search_request_approve_verify_and_pay() {
     }
 
     // The recruiter asks for both credentials named in the listing.
-    let subject: Pubkey = hit.subject.parse().unwrap();
-    let credentials: Vec<Pubkey> = hit.credentials.iter().map(|c| c.parse().unwrap()).collect();
+    let subject: Pubkey = hit.subject;
+    let credentials: Vec<Pubkey> = hit
+        .credentials
+        .iter()
+        .map(|c| accounts::account_address(c).unwrap())
+        .collect();
     let request = recruiter
         .request_access(RequestTerms {
             request_id: 1,
@@ -186,7 +191,10 @@ async fn pool_search_request_approve_verify_and_pay() {
     assert_eq!((quote.total, quote.items.len()), (FEE, 1));
     assert_eq!(format_amount(quote.total, quote.decimals), "12.500000");
     let university = w.university();
-    let (treasury, before) = university
+    let Treasury {
+        address: treasury,
+        balance: before,
+    } = university
         .treasury(&w.degree_schema)
         .await
         .unwrap()
@@ -209,7 +217,7 @@ async fn pool_search_request_approve_verify_and_pay() {
             .await
             .unwrap()
             .unwrap()
-            .1,
+            .balance,
         FEE
     );
     assert_eq!(
@@ -239,7 +247,7 @@ async fn pool_search_request_approve_verify_and_pay() {
             .await
             .unwrap()
             .unwrap()
-            .1,
+            .balance,
         FEE
     );
 
@@ -316,6 +324,10 @@ async fn declined_and_withdrawn_requests_and_unlisting() {
         .approve(&first, &first_read, 1, None, None)
         .await
         .unwrap_err();
+    assert!(
+        matches!(&err, SdkError::CredentialsRequired { request } if *request == first),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("choose the credentials"), "{err}");
     candidate.decline(&first).await.unwrap();
     recruiter.withdraw(&second).await.unwrap();
@@ -333,7 +345,14 @@ async fn declined_and_withdrawn_requests_and_unlisting() {
         .update_listing(Some("2221"), None, None, None)
         .await
         .unwrap_err();
-    assert_program_error(&err, "credence_consent", "AccountNotInitialized");
+    assert_program_error(
+        &err,
+        ProgramErrorCode {
+            program: Some(credence_sdk::consent_program::ID),
+            code: anchor_lang::error::ErrorCode::AccountNotInitialized.into(),
+        },
+        "AccountNotInitialized",
+    );
     // Codes are checked before anything is sent.
     let err = candidate
         .list(ListingTerms {
@@ -344,6 +363,10 @@ async fn declined_and_withdrawn_requests_and_unlisting() {
         })
         .await
         .unwrap_err();
+    assert!(
+        matches!(&err, SdkError::BadCode { text } if text == "nurse practitioner"),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("1 to 8 characters"), "{err}");
 }
 
@@ -393,7 +416,7 @@ async fn pool_accounts_hold_nothing_personal() {
         }
         // Nor the salted commitments' salts, which would let anyone test guesses of a document.
         for issued in [&p.degree, &p.licence] {
-            let salt = hex::decode(&issued.salt).unwrap();
+            let salt = issued.salt.0;
             assert!(!data.windows(32).any(|window| window == salt.as_slice()));
         }
     }

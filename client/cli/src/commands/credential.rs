@@ -422,7 +422,7 @@ impl CredentialTarget {
             .change(change, &credential)
             .await?;
         Ok(Output::new(
-            json!({ "credential": credential.to_string(), "action": done, "signature": sent.signature }),
+            json!({ "credential": credential.to_string(), "action": done, "signature": sent.signature.to_string() }),
             format!("credential {credential} {done}"),
         ))
     }

@@ -15,12 +15,13 @@ use std::time::Instant;
 use clap::Args;
 use credence_registry::{CreateSchemaArgs, RegisterIssuerArgs};
 use credence_sdk::{
-    commitment::{IssuerSecret, Salt},
+    commitment::IssuerSecret,
     roles::{
         format_amount, Candidate, FeeCap, IssueRequest, Issued, Issuer, ListingTerms, PoolMatch,
-        PoolQuery, Recruiter, RegistryAdmin, RequestTerms, TokenMint,
+        PoolQuery, Recruiter, RegistryAdmin, RequestTerms,
     },
     sealing::{self, SealedDocument},
+    token::TokenMint,
     transport::Sent,
     verify::{CheckStatus, Report, SharedCredential, SharedDocument, VerifyRequest},
     Pubkey, Transport,
@@ -262,7 +263,7 @@ impl<'a> Demo<'a> {
     /// 2. Schemas and issuance.
     async fn issue_credentials(&mut self) -> anyhow::Result<Credentials> {
         let nurse = self.actors.nurse.pubkey();
-        let (degree_schema, _) = self
+        let degree_schema = self
             .uni
             .create_schema(CreateSchemaArgs {
                 name: "bsc-nursing".into(),
@@ -272,8 +273,9 @@ impl<'a> Demo<'a> {
                 default_validity_secs: 0,
                 suspendable: false,
             })
-            .await?;
-        let (licence_schema, _) = self
+            .await?
+            .schema;
+        let licence_schema = self
             .nmc
             .create_schema(CreateSchemaArgs {
                 name: "rn-licence".into(),
@@ -283,7 +285,8 @@ impl<'a> Demo<'a> {
                 default_validity_secs: 365 * DAY,
                 suspendable: true,
             })
-            .await?;
+            .await?
+            .schema;
         let degree = self
             .uni
             .issue(&IssueRequest {
@@ -310,12 +313,12 @@ impl<'a> Demo<'a> {
             "Degree and nursing licence issued to the nurse",
             format!(
                 "degree  {} (commitment {}…)\nlicence {} (commitment {}…)\non-chain: hash commitments only; the documents stay with the nurse",
-                degree.credential, &degree.commitment[..16], licence.credential, &licence.commitment[..16]
+                degree.credential, &hex::encode(degree.commitment)[..16], licence.credential, &hex::encode(licence.commitment)[..16]
             ),
             json!({ "degree": degree, "licence": licence }),
         );
-        let degree_address = degree.credential.parse()?;
-        let licence_address = licence.credential.parse()?;
+        let degree_address = degree.credential;
+        let licence_address = licence.credential;
         Ok(Credentials {
             degree_schema,
             licence_schema,
@@ -388,7 +391,7 @@ impl<'a> Demo<'a> {
         let search_ms = search_started.elapsed().as_secs_f64() * 1e3;
         let hit = found
             .iter()
-            .find(|m| m.listing == listing.to_string())
+            .find(|m| m.listing == *listing)
             .cloned()
             .ok_or_else(|| anyhow::anyhow!("the pool search did not find the nurse's listing"))?;
         self.story.step(
@@ -410,11 +413,11 @@ impl<'a> Demo<'a> {
             .recruiter
             .request_access(RequestTerms {
                 request_id: 1,
-                subject: hit.subject.parse()?,
+                subject: hit.subject,
                 credentials: hit
                     .credentials
                     .iter()
-                    .map(|c| c.parse())
+                    .map(credence_sdk::accounts::account_address)
                     .collect::<Result<_, _>>()?,
                 schemas: vec![],
                 purpose: "Recruitment: ICU nurse, St Mary's Hospital".into(),
@@ -474,7 +477,7 @@ impl<'a> Demo<'a> {
                 schema: c.degree_schema,
                 registry: self.admin.registry,
                 document: Some(SharedDocument {
-                    salt: Salt::from_hex(&c.degree.salt).map_err(anyhow::Error::msg)?,
+                    salt: c.degree.salt,
                     document: DEGREE.as_bytes().to_vec(),
                 }),
             },
@@ -484,7 +487,7 @@ impl<'a> Demo<'a> {
                 schema: c.licence_schema,
                 registry: self.admin.registry,
                 document: Some(SharedDocument {
-                    salt: Salt::from_hex(&c.licence.salt).map_err(anyhow::Error::msg)?,
+                    salt: c.licence.salt,
                     document: LICENCE.as_bytes().to_vec(),
                 }),
             },
@@ -519,7 +522,7 @@ impl<'a> Demo<'a> {
         credentials: &Credentials,
         approval: &Approval,
     ) -> anyhow::Result<()> {
-        let degree_salt = Salt::from_hex(&credentials.degree.salt).map_err(anyhow::Error::msg)?;
+        let degree_salt = credentials.degree.salt;
         let opened = self
             .recruiter
             .open_document(
@@ -577,7 +580,7 @@ impl<'a> Demo<'a> {
                 format_amount(recruiter_after, DECIMALS),
                 lamports_before.saturating_sub(lamports_after)
             ),
-            json!({ "signature": recorded.signature, "treasury_before": treasury_before, "treasury_after": treasury_after,
+            json!({ "signature": recorded.signature.to_string(), "treasury_before": treasury_before, "treasury_after": treasury_after,
                     "recruiter_before": recruiter_before, "recruiter_after": recruiter_after,
                     "recruiter_lamports_spent": lamports_before.saturating_sub(lamports_after) }),
         );
@@ -604,7 +607,7 @@ impl<'a> Demo<'a> {
                         "{} verified {} credential(s) at {}: {}",
                         e.grantee,
                         e.credentials.len(),
-                        credence_sdk::verify::utc(e.timestamp),
+                        credence_sdk::time::utc(e.timestamp),
                         e.outcome
                     )
                 })

@@ -101,7 +101,7 @@ fn audit_text(trail: &AuditTrail) -> String {
             let when = if e.timestamp == 0 {
                 "(time unknown)".to_string()
             } else {
-                credence_sdk::verify::utc(e.timestamp)
+                credence_sdk::time::utc(e.timestamp)
             };
             let checked = if e.credentials_known {
                 format!("{} credential(s)", e.credentials.len())
@@ -162,7 +162,12 @@ fn audit_text(trail: &AuditTrail) -> String {
         lines.push(format!(
             "WARNING: {} transaction(s) listed in the history could not be read yet (the node serves them once their slot is rooted); run again shortly: {}",
             trail.unreadable.len(),
-            trail.unreadable.join(", ")
+            trail
+                .unreadable
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     lines.join("\n")
@@ -320,7 +325,7 @@ fn grant_text(address: &Pubkey, g: &Grant) -> String {
     let state = if g.revoked_at != 0 {
         "revoked".to_string()
     } else {
-        format!("until {}", credence_sdk::verify::utc(g.expires_at))
+        format!("until {}", credence_sdk::time::utc(g.expires_at))
     };
     format!(
         "grant {address}\n  to: {}\n  purpose: {}\n  credentials: {}\n  {state}, {} use(s){}",

@@ -5,7 +5,7 @@ use clap::Subcommand;
 use credence_sdk::{
     pda,
     roles::{code_text, Candidate, ListingTerms, PoolMatch, PoolQuery, Recruiter},
-    verify::utc,
+    time::utc,
 };
 use serde_json::json;
 use solana_pubkey::Pubkey;

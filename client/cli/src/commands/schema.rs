@@ -7,7 +7,8 @@ use credence_sdk::{
     accounts::fetch,
     ix::registry as rix,
     pda,
-    roles::{format_amount, Issuer, TokenMint},
+    roles::{format_amount, Issuer, SchemaCreated},
+    token::TokenMint,
 };
 use serde_json::json;
 use solana_pubkey::Pubkey;
@@ -133,7 +134,7 @@ impl CreateArgs {
         let default_validity_secs = validity_days * DAY;
         let transport = config.transport().await?;
         let issuer = Issuer::new(&transport, &authority, registry, &issuer_id);
-        let (schema, created) = issuer
+        let SchemaCreated { schema, created } = issuer
             .create_schema(CreateSchemaArgs {
                 name: name.clone(),
                 version,

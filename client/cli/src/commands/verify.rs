@@ -242,7 +242,7 @@ async fn record(
                 outcome_name(prepared.outcome),
                 sent.signature
             ));
-            recording.recorded = Some(sent.signature);
+            recording.recorded = Some(sent.signature.to_string());
         }
         Err(
             err @ (SdkError::FeeCapRequired { .. }
@@ -326,7 +326,7 @@ pub fn report_text_with(report: &Report, round_trips: &str) -> String {
     };
     let mut text = format!(
         "verification at {} ({round_trips}): {headline}\n",
-        credence_sdk::verify::utc(report.checked_at),
+        credence_sdk::time::utc(report.checked_at),
     );
     for check in &report.checks {
         let mark = match check.status {
@@ -336,8 +336,7 @@ pub fn report_text_with(report: &Report, round_trips: &str) -> String {
         };
         let who = check
             .credential
-            .as_deref()
-            .map(|c| format!("{}…", &c[..8]))
+            .map(|c| format!("{}…", &c.to_string()[..8]))
             .unwrap_or_else(|| "grant    ".into());
         text.push_str(&format!(
             "  [{mark}] {who} {:<18} {}\n",

@@ -1,18 +1,17 @@
 //! Builders for every `credence_consent` instruction.
 
 use anchor_lang::{
+    InstructionData, ToAccountMetas,
     prelude::Pubkey,
     solana_program::{
         instruction::{AccountMeta, Instruction},
         system_program,
     },
-    InstructionData, ToAccountMetas,
 };
 use credence_consent::{
-    accounts as acc, instruction as data,
-    state::{AccessOutcome, CredentialRef},
     ApproveRequestArgs, CreateGrantArgs, CreateListingArgs, CreateRequestArgs, RecordAccessArgs,
-    UpdateGrantArgs, UpdateListingArgs,
+    UpdateGrantArgs, UpdateListingArgs, accounts as acc, instruction as data,
+    state::{AccessOutcome, CredentialRef},
 };
 
 use crate::pda;
@@ -35,6 +34,25 @@ fn build(
 }
 
 /// `create_grant`: the subject signs and pays; the credential accounts follow in order.
+/// ```
+/// use credence_sdk::{accounts::account_refs, consent_program::CreateGrantArgs, ix, pda, Pubkey};
+///
+/// let (nurse, hospital, licence) = (Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique());
+/// let ix = ix::consent::create_grant(
+///     &nurse,
+///     CreateGrantArgs {
+///         grant_id: 1,
+///         grantee: hospital,
+///         credentials: account_refs(&[licence]),
+///         purpose: "Recruitment".into(),
+///         expires_at: 1_800_000_000,
+///         max_uses: 0,
+///         sealed_key: vec![],
+///     },
+/// );
+/// assert!(ix.accounts.iter().any(|a| a.pubkey == pda::grant(&nurse, &hospital, 1).0));
+/// assert_eq!(ix.accounts.last().unwrap().pubkey, licence); // the credentials follow, in order
+/// ```
 pub fn create_grant(subject: &Pubkey, args: CreateGrantArgs) -> Instruction {
     let credentials = args.credentials.clone();
     build(

@@ -1,15 +1,15 @@
 //! Builders for every `credence_registry` instruction.
 
 use anchor_lang::{
+    InstructionData, ToAccountMetas,
     prelude::Pubkey,
     solana_program::{instruction::Instruction, system_program},
-    InstructionData, ToAccountMetas,
 };
 use credence_registry::{
-    accounts as acc, instruction as data, AccreditIssuerCheckedArgs, AddDelegateArgs,
-    CreateRegistryArgs, CreateSchemaArgs, IssueCredentialArgs, RegisterIssuerArgs,
-    RenewCredentialArgs, RevokeCredentialArgs, SetPausedArgs, SetSchemaFeeArgs, TransferAdminArgs,
-    UpdateIssuerArgs,
+    AccreditIssuerCheckedArgs, AddDelegateArgs, CreateRegistryArgs, CreateSchemaArgs,
+    IssueCredentialArgs, RegisterIssuerArgs, RenewCredentialArgs, RevokeCredentialArgs,
+    SetPausedArgs, SetSchemaFeeArgs, TransferAdminArgs, UpdateIssuerArgs, accounts as acc,
+    instruction as data,
 };
 
 use crate::pda;
@@ -23,6 +23,14 @@ fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instructi
 }
 
 /// `create_registry`: `admin` signs and pays; the registry is `pda::registry(admin, name)`.
+/// ```
+/// use credence_sdk::{ix, pda, Pubkey};
+///
+/// let admin = Pubkey::new_unique();
+/// let ix = ix::registry::create_registry(&admin, "gb-health");
+/// assert_eq!(ix.program_id, credence_sdk::registry_program::ID);
+/// assert!(ix.accounts.iter().any(|a| a.pubkey == pda::registry(&admin, "gb-health").0));
+/// ```
 pub fn create_registry(admin: &Pubkey, name: &str) -> Instruction {
     build(
         acc::CreateRegistry {

@@ -11,7 +11,7 @@ use anchor_spl::{
     token::spl_token::{self, instruction as token_ix},
 };
 
-use crate::{pda, SdkError};
+use crate::{SdkError, pda};
 
 /// Size of an SPL Token mint account.
 pub const MINT_SIZE: u64 = 82;
@@ -27,8 +27,12 @@ pub fn create_mint(
 ) -> Result<Vec<Instruction>, SdkError> {
     Ok(vec![
         system_instruction::create_account(payer, mint, rent_lamports, MINT_SIZE, &spl_token::ID),
-        token_ix::initialize_mint2(&spl_token::ID, mint, authority, None, decimals)
-            .map_err(|e| SdkError::Invalid(format!("initialize_mint2: {e}")))?,
+        token_ix::initialize_mint2(&spl_token::ID, mint, authority, None, decimals).map_err(
+            |e| SdkError::Instruction {
+                instruction: "initialize_mint2",
+                detail: e.to_string(),
+            },
+        )?,
     ])
 }
 
@@ -55,5 +59,8 @@ pub fn mint_to(
         amount,
         decimals,
     )
-    .map_err(|e| SdkError::Invalid(format!("mint_to_checked: {e}")))
+    .map_err(|e| SdkError::Instruction {
+        instruction: "mint_to_checked",
+        detail: e.to_string(),
+    })
 }

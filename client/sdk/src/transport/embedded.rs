@@ -18,15 +18,16 @@ use solana_clock::Clock;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_program_test::{
-    processor, BanksClient, ProgramTest, ProgramTestBanksClientExt, ProgramTestContext,
+    BanksClient, ProgramTest, ProgramTestBanksClientExt, ProgramTestContext, processor,
 };
 use solana_pubkey::Pubkey;
+use solana_signature::Signature;
 use solana_signer::Signer;
 use solana_transaction_error::TransactionError;
 
 use super::{
-    runtime::{consent_entry, install_stub_forwarders, registry_entry},
     Memcmp, Sent,
+    runtime::{consent_entry, install_stub_forwarders, registry_entry},
 };
 use crate::error::SdkError;
 
@@ -35,7 +36,7 @@ const PROCESS_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Default)]
 struct History {
-    transactions: HashMap<String, super::TransactionRecord>,
+    transactions: HashMap<Signature, super::TransactionRecord>,
     /// Per address, its transactions oldest first, with each signature's position in that list.
     by_address: HashMap<Pubkey, AddressLog>,
     index: BTreeSet<Pubkey>,
@@ -46,8 +47,8 @@ struct History {
 
 #[derive(Default)]
 struct AddressLog {
-    signatures: Vec<String>,
-    position: HashMap<String, usize>,
+    signatures: Vec<Signature>,
+    position: HashMap<Signature, usize>,
 }
 
 /// Account reads the embedded chain keeps in flight at once (see [`EmbeddedChain::accounts`]).
@@ -111,13 +112,13 @@ impl EmbeddedChain {
         let mut fresh_blockhash_taken = false;
         let (signature, keys, processed) = loop {
             let tx = super::sign(instructions, payer, signers, blockhash)?;
-            let signature = tx.signatures[0].to_string();
+            let signature = tx.signatures[0];
             let keys = tx.message.account_keys.clone();
             let processed =
                 tokio::time::timeout(PROCESS_TIMEOUT, banks.process_transaction_with_metadata(tx))
                     .await
                     .map_err(|_| SdkError::ConfirmationTimeout {
-                        signature: signature.clone(),
+                        signature,
                         seconds: PROCESS_TIMEOUT.as_secs(),
                     })?
                     .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
@@ -148,8 +149,8 @@ impl EmbeddedChain {
         for key in &keys {
             history.index.insert(*key);
             let log = history.by_address.entry(*key).or_default();
-            log.position.insert(signature.clone(), log.signatures.len());
-            log.signatures.push(signature.clone());
+            log.position.insert(signature, log.signatures.len());
+            log.signatures.push(signature);
         }
         let kept_logs = if history.without_logs {
             Vec::new()
@@ -157,7 +158,7 @@ impl EmbeddedChain {
             logs.clone()
         };
         history.transactions.insert(
-            signature.clone(),
+            signature,
             super::TransactionRecord {
                 logs: kept_logs,
                 instructions: instructions.to_vec(),
@@ -226,7 +227,7 @@ impl EmbeddedChain {
     pub fn signatures_page(
         &self,
         address: &Pubkey,
-        before: Option<&str>,
+        before: Option<&Signature>,
         limit: usize,
     ) -> Result<Vec<super::SignatureInfo>, SdkError> {
         let limit = limit.min(super::MAX_SIGNATURES_PAGE);
@@ -234,7 +235,7 @@ impl EmbeddedChain {
         let Some(log) = history.by_address.get(address) else {
             return match before {
                 Some(before) if !history.transactions.contains_key(before) => {
-                    Err(SdkError::TransactionNotFound(before.to_string()))
+                    Err(SdkError::TransactionNotFound(*before))
                 }
                 _ => Ok(Vec::new()),
             };
@@ -243,14 +244,14 @@ impl EmbeddedChain {
             None => log.signatures.len(),
             Some(before) => match log.position.get(before) {
                 Some(&position) => position,
-                None => return Err(SdkError::TransactionNotFound(before.to_string())),
+                None => return Err(SdkError::TransactionNotFound(*before)),
             },
         };
         Ok(log.signatures[end.saturating_sub(limit)..end]
             .iter()
             .rev()
             .map(|signature| super::SignatureInfo {
-                signature: signature.clone(),
+                signature: *signature,
                 succeeded: true,
                 block_time: None,
             })
@@ -258,14 +259,14 @@ impl EmbeddedChain {
     }
 
     /// A processed transaction.
-    pub fn transaction(&self, signature: &str) -> Result<super::TransactionRecord, SdkError> {
+    pub fn transaction(&self, signature: &Signature) -> Result<super::TransactionRecord, SdkError> {
         self.history
             .lock()
             .expect("history lock")
             .transactions
             .get(signature)
             .cloned()
-            .ok_or_else(|| SdkError::TransactionNotFound(signature.to_string()))
+            .ok_or(SdkError::TransactionNotFound(*signature))
     }
 
     /// Whether the history keeps each transaction's log messages (it does by default). With
@@ -310,10 +311,15 @@ impl EmbeddedChain {
     /// Moves the chain's clock forward by `seconds` (for demos and tests of expiry).
     pub async fn advance_time(&self, seconds: i64) -> Result<(), SdkError> {
         let mut clock = self.clock().await?;
-        clock.unix_timestamp = clock
-            .unix_timestamp
-            .checked_add(seconds)
-            .ok_or_else(|| SdkError::Invalid("time overflow".into()))?;
+        clock.unix_timestamp =
+            clock
+                .unix_timestamp
+                .checked_add(seconds)
+                .ok_or_else(|| SdkError::OutOfRange {
+                    what: "the time step",
+                    allowed: "one that keeps the clock within i64 seconds".into(),
+                    given: seconds.to_string(),
+                })?;
         self.context.lock().await.set_sysvar(&clock);
         Ok(())
     }

@@ -11,6 +11,7 @@ use solana_account::Account;
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
+use solana_signature::Signature;
 
 use crate::error::SdkError;
 
@@ -41,8 +42,8 @@ impl Memcmp {
 /// A landed transaction.
 #[derive(Clone, Debug)]
 pub struct Sent {
-    /// Its signature (base58).
-    pub signature: String,
+    /// Its signature.
+    pub signature: Signature,
     /// Its log messages, when the transport has them at hand (the embedded chain always does;
     /// over RPC, read them with [`Transport::transaction_logs`]).
     pub logs: Option<Vec<String>>,
@@ -54,8 +55,8 @@ pub const MAX_SIGNATURES_PAGE: usize = 1000;
 /// One transaction of an address's history, as `getSignaturesForAddress` lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignatureInfo {
-    /// The transaction's signature (base58).
-    pub signature: String,
+    /// The transaction's signature.
+    pub signature: Signature,
     /// Whether it succeeded (a failed transaction changed nothing but its fee payer's balance).
     pub succeeded: bool,
     /// When its block was produced (unix seconds), if known.
@@ -186,13 +187,15 @@ impl Transport {
     pub async fn signatures_page(
         &self,
         address: &Pubkey,
-        before: Option<&str>,
+        before: Option<&Signature>,
         limit: usize,
     ) -> Result<Vec<SignatureInfo>, SdkError> {
         if limit == 0 || limit > MAX_SIGNATURES_PAGE {
-            return Err(SdkError::Invalid(format!(
-                "a history page holds 1 to {MAX_SIGNATURES_PAGE} signatures, not {limit}"
-            )));
+            return Err(SdkError::OutOfRange {
+                what: "a history page",
+                allowed: format!("1 to {MAX_SIGNATURES_PAGE} signatures"),
+                given: limit.to_string(),
+            });
         }
         match self {
             #[cfg(feature = "embedded")]
@@ -211,9 +214,11 @@ impl Transport {
         max: usize,
     ) -> Result<AddressHistory, SdkError> {
         if max == 0 {
-            return Err(SdkError::Invalid(
-                "the history read limit must be at least 1 signature".into(),
-            ));
+            return Err(SdkError::OutOfRange {
+                what: "the history read limit",
+                allowed: "at least 1 signature".into(),
+                given: max.to_string(),
+            });
         }
         let mut history = AddressHistory {
             address: *address,
@@ -222,18 +227,18 @@ impl Transport {
             pages: 0,
             exhausted: false,
         };
-        let mut before: Option<String> = None;
+        let mut before: Option<Signature> = None;
         while history.read < max {
             let limit = (max - history.read).min(MAX_SIGNATURES_PAGE);
             let page = self
-                .signatures_page(address, before.as_deref(), limit)
+                .signatures_page(address, before.as_ref(), limit)
                 .await?;
             history.pages += 1;
             let Some(last) = page.last() else {
                 history.exhausted = true;
                 break;
             };
-            before = Some(last.signature.clone());
+            before = Some(last.signature);
             let full = page.len() == limit;
             history.read += page.len();
             history
@@ -256,12 +261,12 @@ impl Transport {
     }
 
     /// The log messages of a landed transaction.
-    pub async fn transaction_logs(&self, signature: &str) -> Result<Vec<String>, SdkError> {
+    pub async fn transaction_logs(&self, signature: &Signature) -> Result<Vec<String>, SdkError> {
         Ok(self.transaction(signature).await?.logs)
     }
 
     /// A landed transaction: logs, instructions and block time.
-    pub async fn transaction(&self, signature: &str) -> Result<TransactionRecord, SdkError> {
+    pub async fn transaction(&self, signature: &Signature) -> Result<TransactionRecord, SdkError> {
         match self {
             #[cfg(feature = "embedded")]
             Self::Embedded(chain) => chain.transaction(signature),
@@ -331,11 +336,8 @@ pub fn sign(
     }
     let message = solana_message::Message::new(instructions, Some(&payer.pubkey()));
     let mut tx = solana_transaction::Transaction::new_unsigned(message);
-    tx.try_sign(&all, blockhash).map_err(|e| {
-        SdkError::Invalid(format!(
-            "cannot sign the transaction: {e} (a required signer is missing?)"
-        ))
-    })?;
+    tx.try_sign(&all, blockhash)
+        .map_err(|e| SdkError::Signing(e.to_string()))?;
     Ok(tx)
 }
 
@@ -384,6 +386,5 @@ pub fn clock_unix_timestamp(data: &[u8]) -> Option<i64> {
         .map(|b| i64::from_le_bytes(b.try_into().expect("8 bytes")))
 }
 
-/// The Clock sysvar's address.
-pub const CLOCK_SYSVAR: Pubkey =
-    solana_pubkey::pubkey!("SysvarC1ock11111111111111111111111111111111");
+/// The Clock sysvar's address (from `solana-sdk-ids`, its single source).
+pub const CLOCK_SYSVAR: Pubkey = solana_sdk_ids::sysvar::clock::ID;

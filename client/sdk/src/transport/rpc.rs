@@ -22,8 +22,8 @@ use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
 use solana_signature::Signature;
 use solana_transaction_status_client_types::{
-    option_serializer::OptionSerializer, EncodedConfirmedTransactionWithStatusMeta,
-    UiTransactionEncoding,
+    EncodedConfirmedTransactionWithStatusMeta, UiTransactionEncoding,
+    option_serializer::OptionSerializer,
 };
 
 use super::{Memcmp, Sent};
@@ -126,10 +126,10 @@ impl RpcTransport {
         let mut last_signature = None;
         for _attempt in 0..self.policy.attempts.max(1) {
             // A previous attempt may have landed after all: never send twice what already landed.
-            if let Some(signature) = &last_signature {
-                if let Some(result) = self.status(signature).await? {
-                    return finish(result, signature, &programs);
-                }
+            if let Some(signature) = &last_signature
+                && let Some(result) = self.status(signature).await?
+            {
+                return finish(result, signature, &programs);
             }
             let blockhash = self
                 .client
@@ -182,7 +182,7 @@ impl RpcTransport {
                 return finish(result, &signature, &programs);
             }
             return Err(SdkError::ConfirmationTimeout {
-                signature: signature.to_string(),
+                signature,
                 seconds: self.policy.confirm_timeout.as_secs()
                     * u64::from(self.policy.attempts.max(1)),
             });
@@ -275,7 +275,7 @@ impl RpcTransport {
                     _ => {
                         return Err(SdkError::Rpc(format!(
                             "account {address}: unexpected encoding"
-                        )))
+                        )));
                     }
                 };
                 let owner: Pubkey = ui
@@ -302,17 +302,11 @@ impl RpcTransport {
     pub async fn signatures_page(
         &self,
         address: &Pubkey,
-        before: Option<&str>,
+        before: Option<&Signature>,
         limit: usize,
     ) -> Result<Vec<super::SignatureInfo>, SdkError> {
-        let before = before
-            .map(|b| {
-                b.parse::<Signature>()
-                    .map_err(|_| SdkError::Invalid(format!("{b} is not a transaction signature")))
-            })
-            .transpose()?;
         let config = GetConfirmedSignaturesForAddress2Config {
-            before,
+            before: before.copied(),
             until: None,
             limit: Some(limit.min(super::MAX_SIGNATURES_PAGE)),
             commitment: Some(CommitmentConfig::confirmed()),
@@ -322,14 +316,18 @@ impl RpcTransport {
             .get_signatures_for_address_with_config(address, config)
             .await
             .map_err(|e| self.map(e))?;
-        Ok(signatures
+        signatures
             .into_iter()
-            .map(|s| super::SignatureInfo {
-                succeeded: s.err.is_none(),
-                block_time: s.block_time,
-                signature: s.signature,
+            .map(|s| {
+                Ok(super::SignatureInfo {
+                    succeeded: s.err.is_none(),
+                    block_time: s.block_time,
+                    signature: s.signature.parse().map_err(|_| {
+                        SdkError::Rpc(format!("the node listed {:?} as a signature", s.signature))
+                    })?,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// A confirmed transaction: logs (where the node records them), instructions, block time.
@@ -337,10 +335,11 @@ impl RpcTransport {
     /// accounts in order; an instruction whose accounts cannot all be resolved is left out
     /// rather than shifted. [`SdkError::TransactionNotFound`] when the node has no such
     /// transaction.
-    pub async fn transaction(&self, signature: &str) -> Result<super::TransactionRecord, SdkError> {
-        let signature: Signature = signature.parse().map_err(|_| {
-            SdkError::Invalid(format!("{signature} is not a transaction signature"))
-        })?;
+    pub async fn transaction(
+        &self,
+        signature: &Signature,
+    ) -> Result<super::TransactionRecord, SdkError> {
+        let signature = *signature;
         let config = RpcTransactionConfig {
             encoding: Some(UiTransactionEncoding::Base64),
             commitment: Some(CommitmentConfig::confirmed()),
@@ -354,8 +353,7 @@ impl RpcTransport {
             )
             .await
             .map_err(|e| self.map(e))?;
-        let confirmed =
-            confirmed.ok_or_else(|| SdkError::TransactionNotFound(signature.to_string()))?;
+        let confirmed = confirmed.ok_or(SdkError::TransactionNotFound(signature))?;
         let meta = confirmed.transaction.meta.as_ref();
         let logs = match meta.map(|m| &m.log_messages) {
             Some(OptionSerializer::Some(logs)) => logs.clone(),
@@ -418,7 +416,7 @@ impl RpcTransport {
             tokio::time::sleep(self.policy.poll_interval).await;
         }
         Err(SdkError::ConfirmationTimeout {
-            signature: signature.to_string(),
+            signature,
             seconds: self.policy.confirm_timeout.as_secs(),
         })
     }
@@ -431,7 +429,7 @@ fn finish(
 ) -> Result<Sent, SdkError> {
     result
         .map(|()| Sent {
-            signature: signature.to_string(),
+            signature: *signature,
             logs: None,
         })
         .map_err(|err| SdkError::from_transaction_error(err, programs))

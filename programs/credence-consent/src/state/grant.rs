@@ -20,6 +20,25 @@ pub enum CredentialRef {
     },
 }
 
+/// The credentials of `credentials` (a grant's list) that `mask` selects (bit `i`:
+/// `credentials[i]`), in order: the one decoding of a `record_access` mask, used by the program,
+/// the SDK's audit trail and the tests. Refuses an empty mask (`EmptySelection`) and a bit at or
+/// beyond the list's length (`SelectionOutOfRange`).
+pub fn select_credentials(credentials: &[CredentialRef], mask: u16) -> Result<Vec<CredentialRef>> {
+    require!(mask != 0, crate::error::ConsentError::EmptySelection);
+    let covered = credentials.len();
+    require!(
+        covered >= u16::BITS as usize || mask >> covered == 0,
+        crate::error::ConsentError::SelectionOutOfRange
+    );
+    Ok(credentials
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, reference)| *reference)
+        .collect())
+}
+
 /// The outcome of a verification, as the grantee reports it with `record_access`.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
 pub enum AccessOutcome {
@@ -125,6 +144,32 @@ impl Grant {
             expires_at: self.expires_at,
             max_uses: self.max_uses,
         }
+    }
+
+    /// The credentials `mask` selects (bit `i`: `credentials[i]`), in grant order. Refuses an
+    /// empty mask (`EmptySelection`) and a bit at or beyond the credentials covered
+    /// (`SelectionOutOfRange`).
+    pub fn selected(&self, mask: u16) -> Result<Vec<CredentialRef>> {
+        select_credentials(&self.credentials, mask)
+    }
+
+    /// The mask selecting the credential accounts `chosen` (`None` if `chosen` is empty or
+    /// names one the grant does not cover).
+    pub fn mask_of(&self, chosen: &[Pubkey]) -> Option<u16> {
+        let mut mask = 0u16;
+        for address in chosen {
+            let position = self
+                .credentials
+                .iter()
+                .position(|r| *r == CredentialRef::Account { address: *address })?;
+            mask |= 1u16.checked_shl(u32::try_from(position).ok()?)?;
+        }
+        (mask != 0).then_some(mask)
+    }
+
+    /// Whether the grant is in force at `now` ([`Self::check_in_force`] without the reason).
+    pub fn in_force(&self, now: i64) -> bool {
+        self.check_in_force(now).is_ok()
     }
 
     /// Whether the grant is in force at `now`: not revoked, not expired, uses left.

@@ -32,18 +32,18 @@ use anchor_lang::{AnchorDeserialize, Discriminator};
 use credence_consent::{
     events::{AccessRecorded, GrantClosed, GrantCreated, GrantUpdated, RequestApproved},
     instruction as cins,
-    state::{AccessOutcome, CredentialRef, Grant},
+    state::{AccessOutcome, CredentialRef, Grant, select_credentials},
 };
 use serde::{Deserialize, Serialize};
 use solana_instruction::Instruction;
 use solana_pubkey::Pubkey;
+use solana_signature::Signature;
 
-use super::Candidate;
 use crate::{
     accounts,
     error::SdkError,
     events,
-    transport::{AddressHistory, TransactionRecord},
+    transport::{AddressHistory, TransactionRecord, Transport},
 };
 
 /// The most signatures read from one address's history by default: ten pages of
@@ -76,15 +76,47 @@ pub enum EntrySource {
     Instruction,
 }
 
-/// One entry of a candidate's audit trail: a recorded verification.
+/// The outcome a recruiter recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every check passed.
+    Verified,
+    /// At least one check failed.
+    Failed,
+}
+
+impl From<AccessOutcome> for Outcome {
+    fn from(outcome: AccessOutcome) -> Self {
+        match outcome {
+            AccessOutcome::Verified => Self::Verified,
+            AccessOutcome::Failed => Self::Failed,
+        }
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Verified => "verified",
+            Self::Failed => "failed",
+        })
+    }
+}
+
+/// One entry of a candidate's audit trail: a recorded verification. In JSON, addresses and the
+/// signature are base58.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AccessEntry {
     /// The grant it was recorded under.
-    pub grant: String,
+    #[serde(with = "crate::serde_text")]
+    pub grant: Pubkey,
     /// The recruiter.
-    pub grantee: String,
+    #[serde(with = "crate::serde_text")]
+    pub grantee: Pubkey,
     /// The credentials checked (empty when `credentials_known` is false).
-    pub credentials: Vec<String>,
+    #[serde(with = "crate::serde_text::credential_refs")]
+    pub credentials: Vec<CredentialRef>,
     /// Whether `credentials` is known. False only for an entry decoded from its instruction
     /// whose grant's credential list at that moment could not be rebuilt from history (its
     /// creation lies beyond the history read); `credentials_mask` then says which positions of
@@ -93,15 +125,16 @@ pub struct AccessEntry {
     /// For an entry decoded from its instruction: the mask as sent (bit `i`: the grant's
     /// `i`-th credential at the time).
     pub credentials_mask: Option<u16>,
-    /// `verified` or `failed`.
-    pub outcome: String,
+    /// What the recruiter recorded.
+    pub outcome: Outcome,
     /// Which use of the grant (1 for the first; 0 when it cannot be told: an entry decoded
     /// from its instruction whose grant's creation lies beyond the history read).
     pub use_number: u32,
     /// When (unix seconds; 0 when the node does not say).
     pub timestamp: i64,
     /// The transaction.
-    pub signature: String,
+    #[serde(with = "crate::serde_text")]
+    pub signature: Signature,
     /// Where the entry was read.
     pub source: EntrySource,
 }
@@ -113,11 +146,14 @@ pub struct AccessEntry {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct GrantAudit {
     /// The grant's address.
-    pub grant: String,
+    #[serde(with = "crate::serde_text")]
+    pub grant: Pubkey,
     /// The recruiter, if known.
-    pub grantee: Option<String>,
+    #[serde(with = "crate::serde_text::option")]
+    pub grantee: Option<Pubkey>,
     /// The transaction that created it, if its history was read back that far.
-    pub created_in: Option<String>,
+    #[serde(with = "crate::serde_text::option")]
+    pub created_in: Option<Signature>,
     /// Whether it was closed (its account is gone; its entries come from history alone).
     pub closed: bool,
     /// Entries found.
@@ -137,7 +173,8 @@ pub struct GrantAudit {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TruncatedHistory {
     /// The address (her wallet or a grant).
-    pub address: String,
+    #[serde(with = "crate::serde_text")]
+    pub address: Pubkey,
     /// Signatures read before stopping.
     pub read: usize,
 }
@@ -154,7 +191,8 @@ pub struct AuditTrail {
     /// Transactions an address's history lists but the node did not return (yet): a node lists
     /// a confirmed transaction before it can serve it (Agave's test validator, until its slot is
     /// rooted). Whatever they hold is not in this trail; reading again later finds it.
-    pub unreadable: Vec<String>,
+    #[serde(with = "crate::serde_text::vec")]
+    pub unreadable: Vec<Signature>,
 }
 
 impl AuditTrail {
@@ -174,121 +212,87 @@ impl AuditTrail {
     }
 }
 
-impl Candidate<'_> {
-    /// Who verified what and when: the accesses recorded under her grants, open or closed,
-    /// newest first, with each grant's cross-check. Reads at most
-    /// [`DEFAULT_HISTORY_LIMIT`] signatures per address; see [`Candidate::audit_trail_with`].
-    pub async fn audit_trail(&self) -> Result<AuditTrail, SdkError> {
-        self.audit_trail_with(&AuditOptions::default()).await
+/// The audit trail of `subject`'s grants (see the [module documentation](self));
+/// [`Candidate::audit_trail_with`](crate::roles::Candidate::audit_trail_with) is the API.
+pub(crate) async fn read_trail(
+    transport: &Transport,
+    subject: &Pubkey,
+    options: &AuditOptions,
+) -> Result<AuditTrail, SdkError> {
+    let me = *subject;
+    let mut reader = Reader {
+        transport,
+        max: options.max_signatures,
+        records: HashMap::new(),
+        truncated: Vec::new(),
+        unreadable: BTreeSet::new(),
+    };
+
+    // Her grants: those open now, and every one her wallet's history names.
+    let open: HashMap<Pubkey, Grant> = accounts::grants_of_subject(transport, subject)
+        .await?
+        .into_iter()
+        .collect();
+    let mut addresses: BTreeSet<Pubkey> = open.keys().copied().collect();
+    let wallet = reader.history(&me).await?;
+    for signature in wallet.signatures.iter().rev() {
+        if let Some(record) = reader.record(&signature.signature).await? {
+            addresses.extend(grants_named(&me, &record));
+        }
     }
 
-    /// The audit trail, reading as much history as `options` allows (see the
-    /// [module documentation](self) for what counts as an entry).
-    ///
-    /// Read from the `AccessRecorded` events in the transactions' logs; where a node does not
-    /// keep logs (Agave's test validator records none for transactions its own leader
-    /// produced), the `record_access` instructions themselves are decoded instead, with the
-    /// grant's credential list as of that access and the block time.
-    pub async fn audit_trail_with(&self, options: &AuditOptions) -> Result<AuditTrail, SdkError> {
-        let me = self.pubkey();
-        let mut reader = Reader {
-            candidate: self,
-            max: options.max_signatures,
-            records: HashMap::new(),
-            truncated: Vec::new(),
-            unreadable: BTreeSet::new(),
-        };
-
-        // Her grants: those open now, and every one her wallet's history names.
-        let open: HashMap<Pubkey, Grant> = self.grants().await?.into_iter().collect();
-        let mut addresses: BTreeSet<Pubkey> = open.keys().copied().collect();
-        let wallet = reader.history(&me).await?;
-        for signature in wallet.signatures.iter().rev() {
-            if let Some(record) = reader.record(&signature.signature).await? {
-                addresses.extend(grants_named(&me, &record));
-            }
-        }
-
-        let mut trail = AuditTrail {
-            entries: Vec::new(),
-            grants: Vec::new(),
-            truncated: Vec::new(),
-            unreadable: Vec::new(),
-        };
-        for address in addresses {
-            let history = reader.history(&address).await?;
-            let mut seen = HashSet::new();
-            let mut transactions = Vec::new();
-            for info in history.signatures.iter().rev() {
-                if seen.insert(info.signature.clone()) {
-                    if let Some(record) = reader.record(&info.signature).await? {
-                        let time = record.block_time.or(info.block_time);
-                        transactions.push((info.signature.clone(), time, record));
-                    }
-                }
-            }
-            let audited = audit_grant(&address, &transactions, open.get(&address));
-            trail.entries.extend(audited.entries);
-            trail.grants.extend(audited.grants);
-        }
-        trail.truncated = reader.truncated;
-        trail.unreadable = reader.unreadable.into_iter().collect();
-
-        // Newest first: by time, then use number; ties keep history order, newest first.
-        let mut keyed: Vec<(usize, AccessEntry)> = trail.entries.into_iter().enumerate().collect();
-        keyed.sort_by(|(ia, a), (ib, b)| {
-            b.timestamp
-                .cmp(&a.timestamp)
-                .then(b.use_number.cmp(&a.use_number))
-                .then(ib.cmp(ia))
-        });
-        trail.entries = keyed.into_iter().map(|(_, e)| e).collect();
-        Ok(trail)
-    }
-
-    /// The audit trail once it includes the transaction `signature` and every transaction its
-    /// histories list could be read, waiting up to `timeout`: a node indexes transactions by
-    /// address, and serves them, once their slot is rooted (seconds after confirmation), the
-    /// embedded chain at once. After the timeout the trail is returned as it is (the caller
-    /// checks whether the signature is in it).
-    pub async fn audit_trail_including(
-        &self,
-        signature: &str,
-        timeout: std::time::Duration,
-    ) -> Result<AuditTrail, SdkError> {
-        let deadline = std::time::Instant::now() + timeout;
-        loop {
-            let trail = self.audit_trail().await?;
-            if (trail.unreadable.is_empty()
-                && trail.entries.iter().any(|e| e.signature == signature))
-                || std::time::Instant::now() >= deadline
+    let mut trail = AuditTrail {
+        entries: Vec::new(),
+        grants: Vec::new(),
+        truncated: Vec::new(),
+        unreadable: Vec::new(),
+    };
+    for address in addresses {
+        let history = reader.history(&address).await?;
+        let mut seen = HashSet::new();
+        let mut transactions = Vec::new();
+        for info in history.signatures.iter().rev() {
+            if seen.insert(info.signature)
+                && let Some(record) = reader.record(&info.signature).await?
             {
-                return Ok(trail);
+                let time = record.block_time.or(info.block_time);
+                transactions.push((info.signature, time, record));
             }
-            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         }
+        let audited = audit_grant(&address, &transactions, open.get(&address));
+        trail.entries.extend(audited.entries);
+        trail.grants.extend(audited.grants);
     }
+    trail.truncated = reader.truncated;
+    trail.unreadable = reader.unreadable.into_iter().collect();
+
+    // Newest first: by time, then use number; ties keep history order, newest first.
+    let mut keyed: Vec<(usize, AccessEntry)> = trail.entries.into_iter().enumerate().collect();
+    keyed.sort_by(|(ia, a), (ib, b)| {
+        b.timestamp
+            .cmp(&a.timestamp)
+            .then(b.use_number.cmp(&a.use_number))
+            .then(ib.cmp(ia))
+    });
+    trail.entries = keyed.into_iter().map(|(_, e)| e).collect();
+    Ok(trail)
 }
 
 /// Reads histories and transactions, each transaction once.
-struct Reader<'c, 'a> {
-    candidate: &'c Candidate<'a>,
+struct Reader<'t> {
+    transport: &'t Transport,
     max: usize,
-    records: HashMap<String, TransactionRecord>,
+    records: HashMap<Signature, TransactionRecord>,
     truncated: Vec<TruncatedHistory>,
-    unreadable: BTreeSet<String>,
+    unreadable: BTreeSet<Signature>,
 }
 
-impl Reader<'_, '_> {
+impl Reader<'_> {
     async fn history(&mut self, address: &Pubkey) -> Result<AddressHistory, SdkError> {
-        let history = self
-            .candidate
-            .transport
-            .signatures_for(address, self.max)
-            .await?;
+        let history = self.transport.signatures_for(address, self.max).await?;
         if !history.exhausted {
             self.truncated.push(TruncatedHistory {
-                address: address.to_string(),
+                address: *address,
                 read: history.read,
             });
         }
@@ -296,20 +300,23 @@ impl Reader<'_, '_> {
     }
 
     /// A listed transaction; `None` (noted in `unreadable`) when the node does not return it.
-    async fn record(&mut self, signature: &str) -> Result<Option<TransactionRecord>, SdkError> {
+    async fn record(
+        &mut self,
+        signature: &Signature,
+    ) -> Result<Option<TransactionRecord>, SdkError> {
         if let Some(record) = self.records.get(signature) {
             return Ok(Some(record.clone()));
         }
         if self.unreadable.contains(signature) {
             return Ok(None);
         }
-        match self.candidate.transport.transaction(signature).await {
+        match self.transport.transaction(signature).await {
             Ok(record) => {
-                self.records.insert(signature.to_string(), record.clone());
+                self.records.insert(*signature, record.clone());
                 Ok(Some(record))
             }
             Err(SdkError::TransactionNotFound(_)) => {
-                self.unreadable.insert(signature.to_string());
+                self.unreadable.insert(*signature);
                 Ok(None)
             }
             Err(err) => Err(err),
@@ -325,7 +332,7 @@ fn account_index(instruction: &str, account: &str) -> Option<usize> {
     static TABLE: OnceLock<HashMap<(String, String), usize>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         let idl: serde_json::Value =
-            serde_json::from_str(include_str!("../../../../idl/credence_consent.json"))
+            serde_json::from_str(include_str!("../../../idl/credence_consent.json"))
                 .unwrap_or_default();
         let mut table = HashMap::new();
         for ix in idl["instructions"].as_array().into_iter().flatten() {
@@ -393,10 +400,10 @@ fn grants_named(subject: &Pubkey, record: &TransactionRecord) -> Vec<Pubkey> {
             if e.subject == *subject {
                 grants.push(e.grant);
             }
-        } else if let Some(e) = decode::<GrantClosed>(&bytes) {
-            if e.subject == *subject {
-                grants.push(e.grant);
-            }
+        } else if let Some(e) = decode::<GrantClosed>(&bytes)
+            && e.subject == *subject
+        {
+            grants.push(e.grant);
         }
     }
     grants
@@ -474,10 +481,10 @@ fn actions_from_events(grant: &Pubkey, record: &TransactionRecord) -> Vec<Action
             if e.grant == *grant {
                 actions.push(Action::Updated(ListChange::Set(e.credentials)));
             }
-        } else if let Some(e) = decode::<GrantClosed>(&bytes) {
-            if e.grant == *grant {
-                actions.push(Action::Closed);
-            }
+        } else if let Some(e) = decode::<GrantClosed>(&bytes)
+            && e.grant == *grant
+        {
+            actions.push(Action::Closed);
         }
     }
     actions
@@ -555,7 +562,7 @@ fn actions(grant: &Pubkey, record: &TransactionRecord) -> (Vec<Action>, EntrySou
 
 /// One grant created at an address, from its creation (if read) to its closing (if any).
 struct Segment {
-    created_in: Option<String>,
+    created_in: Option<Signature>,
     grantee: Option<Pubkey>,
     closed: bool,
     /// Entries, and credential-list changes between them, in history order.
@@ -577,18 +584,16 @@ struct Audited {
     grants: Vec<GrantAudit>,
 }
 
-fn selected(list: &[CredentialRef], mask: u16) -> Vec<CredentialRef> {
-    list.iter()
-        .enumerate()
-        .filter(|(i, _)| *i < 16 && mask & (1 << i) != 0)
-        .map(|(_, r)| *r)
-        .collect()
+/// The credentials `mask` selected from the grant's list as it stood, by the program's own
+/// rule ([`select_credentials`]); `None` for a mask the program would have refused.
+fn selected(list: &[CredentialRef], mask: u16) -> Option<Vec<CredentialRef>> {
+    select_credentials(list, mask).ok()
 }
 
 /// Audits one grant address from its transactions, oldest first, and its account if open.
 fn audit_grant(
     address: &Pubkey,
-    transactions: &[(String, Option<i64>, TransactionRecord)],
+    transactions: &[(Signature, Option<i64>, TransactionRecord)],
     open: Option<&Grant>,
 ) -> Audited {
     let mut segments: Vec<Segment> = Vec::new();
@@ -617,7 +622,7 @@ fn audit_grant(
                     credentials,
                 } => {
                     segments.push(Segment {
-                        created_in: Some(signature.clone()),
+                        created_in: Some(*signature),
                         grantee,
                         closed: false,
                         items: Vec::new(),
@@ -656,27 +661,20 @@ fn audit_grant(
                     let (credentials, mask) = match checked {
                         Checked::Listed(credentials) => (Some(credentials), None),
                         Checked::Mask(mask) => {
-                            (list.as_deref().map(|l| selected(l, mask)), Some(mask))
+                            (list.as_deref().and_then(|l| selected(l, mask)), Some(mask))
                         }
                     };
                     segment.items.push(Item::Entry(Pending {
                         entry: AccessEntry {
-                            grant: address.to_string(),
-                            grantee: grantee.to_string(),
+                            grant: *address,
+                            grantee,
                             credentials_known: credentials.is_some(),
-                            credentials: credentials
-                                .unwrap_or_default()
-                                .iter()
-                                .map(accounts::reference_text)
-                                .collect(),
+                            credentials: credentials.unwrap_or_default(),
                             credentials_mask: mask,
-                            outcome: match outcome {
-                                AccessOutcome::Verified => "verified".into(),
-                                AccessOutcome::Failed => "failed".into(),
-                            },
+                            outcome: outcome.into(),
                             use_number: use_number.unwrap_or(0),
                             timestamp: timestamp.or(*time).unwrap_or(0),
-                            signature: signature.clone(),
+                            signature: *signature,
                             source,
                         },
                         mask,
@@ -706,11 +704,9 @@ fn audit_grant(
                 Item::Entry(pending) => {
                     if let (false, Some(mask), Some(list)) =
                         (pending.entry.credentials_known, pending.mask, list)
+                        && let Some(credentials) = selected(list, mask)
                     {
-                        pending.entry.credentials = selected(list, mask)
-                            .iter()
-                            .map(accounts::reference_text)
-                            .collect();
+                        pending.entry.credentials = credentials;
                         pending.entry.credentials_known = true;
                     }
                 }
@@ -758,8 +754,8 @@ fn audit_grant(
             }
         };
         audited.grants.push(GrantAudit {
-            grant: address.to_string(),
-            grantee: segment.grantee.map(|g| g.to_string()),
+            grant: *address,
+            grantee: segment.grantee,
             created_in: segment.created_in,
             closed: segment.closed,
             entries: found,

@@ -1,14 +1,10 @@
-//! Role APIs: what each kind of user does, over any [`Transport`].
-//!
-//! Every role signs with its own keypair and pays its own fees and rent.
+//! The issuer: registers in a registry, publishes schemas and their verification fees, adds
+//! delegates, issues credentials (one, or a resumable batch packed into as few transactions as
+//! fit) and suspends, reinstates, revokes, renews or closes them.
 
-use credence_consent::{
-    state::{CredentialRef, Grant},
-    CreateGrantArgs, UpdateGrantArgs,
-};
 use credence_registry::{
-    state::{Credential, Issuer as IssuerAccount},
     AddDelegateArgs, CreateSchemaArgs, IssueCredentialArgs, RegisterIssuerArgs,
+    state::{Credential, Issuer as IssuerAccount, Schema},
 };
 use serde::{Deserialize, Serialize};
 use solana_account::Account;
@@ -17,144 +13,19 @@ use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 
-mod audit;
-mod fees;
-mod pool;
-
-pub use audit::{
-    AccessEntry, AuditOptions, AuditTrail, EntrySource, GrantAudit, TruncatedHistory,
-    DEFAULT_HISTORY_LIMIT,
-};
-
-pub use fees::{
-    format_amount, mint_decimals, parse_amount, token_balance, FeeCap, FeeItem, FeeQuote,
-    PreparedAccess, TokenMint,
-};
-pub use pool::{code, code_text, ListingTerms, PoolMatch, PoolQuery, RequestTerms};
-
-/// Maps "the account already exists" (an earlier, perhaps unconfirmed, run created it) to
-/// `Ok(false)`: creating something that exists changes nothing.
-fn created(result: Result<Sent, SdkError>) -> Result<bool, SdkError> {
-    match result {
-        Ok(_) => Ok(true),
-        Err(err) if err.program_error_name() == Some("AccountAlreadyInUse") => Ok(false),
-        Err(err) => Err(err),
-    }
-}
-
+use super::created;
 use crate::{
     accounts::{self, fetch},
     commitment::{self, IssuerSecret, Salt},
     error::SdkError,
+    fees::token_balance,
     ix::{
-        consent as cix,
-        registry::{self as rix, CredentialChange, IssuerDecision, IssuerSigner},
+        registry::{self as rix, CredentialChange, IssuerSigner},
+        token as tix,
     },
     pda,
-    sealing::{self, SealedDocument},
-    transport::{transaction_size, Sent, Transport, MAX_TRANSACTION_SIZE},
-    verify::{self, Report, VerifyRequest},
+    transport::{MAX_TRANSACTION_SIZE, Sent, Transport, transaction_size},
 };
-
-/// A registry's admin.
-pub struct RegistryAdmin<'a> {
-    transport: &'a Transport,
-    admin: &'a Keypair,
-    /// The registry's address.
-    pub registry: Pubkey,
-}
-
-impl<'a> RegistryAdmin<'a> {
-    /// The admin of the registry `name` created by `admin`.
-    pub fn new(transport: &'a Transport, admin: &'a Keypair, name: &str) -> Self {
-        let registry = pda::registry(&admin.pubkey(), name).0;
-        Self {
-            transport,
-            admin,
-            registry,
-        }
-    }
-
-    /// The admin of the registry at `registry` (after an admin transfer the address no longer
-    /// derives from the admin's key).
-    pub fn at(transport: &'a Transport, admin: &'a Keypair, registry: Pubkey) -> Self {
-        Self {
-            transport,
-            admin,
-            registry,
-        }
-    }
-
-    /// Accepts a pending admin transfer, signed by the new admin.
-    pub async fn accept_admin(&self) -> Result<Sent, SdkError> {
-        self.send(rix::accept_admin(&self.admin.pubkey(), &self.registry))
-            .await
-    }
-
-    /// Creates the registry; `Ok(false)` if it already existed (nothing changed).
-    pub async fn create(&self, name: &str) -> Result<bool, SdkError> {
-        if self.transport.account(&self.registry).await?.is_some() {
-            return Ok(false);
-        }
-        created(
-            self.send(rix::create_registry(&self.admin.pubkey(), name))
-                .await,
-        )
-    }
-
-    /// Accredits the issuer at `issuer` if its authority is `authority`, the key the institution
-    /// gave the admin out of band (`accredit_issuer_checked`): an id a front-runner registered
-    /// first is refused on-chain with `IssuerAuthorityMismatch`, never accredited.
-    pub async fn accredit(&self, issuer: &Pubkey, authority: &Pubkey) -> Result<Sent, SdkError> {
-        self.send(rix::accredit_issuer_checked(
-            &self.admin.pubkey(),
-            &self.registry,
-            issuer,
-            authority,
-        ))
-        .await
-    }
-
-    /// Suspends, reinstates or revokes an issuer. `IssuerDecision::Accredit` sends the unchecked
-    /// `accredit_issuer`; prefer [`Self::accredit`], which names the authority meant.
-    pub async fn decide(
-        &self,
-        decision: IssuerDecision,
-        issuer: &Pubkey,
-    ) -> Result<Sent, SdkError> {
-        self.send(rix::decide_issuer(
-            decision,
-            &self.admin.pubkey(),
-            &self.registry,
-            issuer,
-        ))
-        .await
-    }
-
-    /// Pauses or resumes issuance.
-    pub async fn set_paused(&self, paused: bool) -> Result<Sent, SdkError> {
-        self.send(rix::set_paused(
-            &self.admin.pubkey(),
-            &self.registry,
-            paused,
-        ))
-        .await
-    }
-
-    /// Proposes a new admin.
-    pub async fn transfer_admin(&self, new_admin: &Pubkey) -> Result<Sent, SdkError> {
-        self.send(rix::transfer_admin(
-            &self.admin.pubkey(),
-            &self.registry,
-            new_admin,
-        ))
-        .await
-    }
-
-    async fn send(&self, ix: Instruction) -> Result<Sent, SdkError> {
-        self.transport.send(&[ix], self.admin, &[]).await
-    }
-}
 
 /// One credential to issue.
 #[derive(Clone, Debug)]
@@ -175,19 +46,24 @@ pub struct IssueRequest {
     pub expires_at: Option<i64>,
 }
 
-/// An issued (or already existing) credential and what the candidate needs to prove it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// An issued (or already existing) credential and what the candidate needs to prove it. In JSON,
+/// addresses are base58 and the salt and commitment hex.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issued {
     /// The issuer's reference.
     pub reference: String,
     /// The credential's address.
-    pub credential: String,
+    #[serde(with = "crate::serde_text")]
+    pub credential: Pubkey,
     /// The subject.
-    pub subject: String,
-    /// The commitment's salt (hex): hand it to the candidate with the document.
-    pub salt: String,
-    /// The commitment (hex).
-    pub commitment: String,
+    #[serde(with = "crate::serde_text")]
+    pub subject: Pubkey,
+    /// The commitment's salt: hand it to the candidate with the document.
+    #[serde(with = "crate::serde_text")]
+    pub salt: Salt,
+    /// The commitment.
+    #[serde(with = "crate::serde_text::hex32")]
+    pub commitment: [u8; 32],
     /// Whether it already existed (a resumed or repeated issuance). An existing credential is
     /// reported only after its on-chain commitment, schema and subject were found equal to this
     /// run's, so its salt opens it.
@@ -306,12 +182,39 @@ impl<'a> Issuer<'a> {
     /// changed). [`SdkError::IssuerIdTaken`] if the id is registered under another authority (a
     /// front-runner, or an earlier authority that rotated its key): nothing was sent, the
     /// registry's admin must not accredit that issuer, and the institution should pick another id.
+    /// ```no_run
+    /// # async fn example(
+    /// #     transport: &credence_sdk::Transport,
+    /// #     council_key: &solana_keypair::Keypair,
+    /// #     registry: credence_sdk::Pubkey,
+    /// #     schema: credence_sdk::Pubkey,
+    /// #     nurse: credence_sdk::Pubkey,
+    /// # ) -> Result<(), credence_sdk::SdkError> {
+    /// # let secret = credence_sdk::commitment::IssuerSecret::generate();
+    /// # let council = credence_sdk::roles::Issuer::new(transport, council_key, registry, "nmc").with_secret(&secret);
+    /// use credence_sdk::{registry_program::RegisterIssuerArgs, SdkError};
+    ///
+    /// match council
+    ///     .register(RegisterIssuerArgs {
+    ///         issuer_id: "nmc".into(),
+    ///         name: "Nursing and Midwifery Council".into(),
+    ///         uri: "https://nmc.example".into(),
+    ///         jurisdiction: "GB".into(),
+    ///     })
+    ///     .await
+    /// {
+    ///     Ok(_) => println!("registered {}: ask the admin to accredit it", council.issuer),
+    ///     Err(SdkError::IssuerIdTaken { authority, .. }) => println!("id taken by {authority}"),
+    ///     Err(err) => return Err(err),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn register(&self, args: RegisterIssuerArgs) -> Result<bool, SdkError> {
         if pda::issuer(&self.registry, &args.issuer_id).0 != self.issuer {
-            return Err(SdkError::Invalid(format!(
-                "the registration's issuer id {:?} is not the id this issuer {} derives from",
-                args.issuer_id, self.issuer
-            )));
+            return Err(SdkError::IssuerIdMismatch {
+                issuer_id: args.issuer_id,
+                issuer: self.issuer,
+            });
         }
         if self.transport.account(&self.issuer).await?.is_some() {
             return self.registered_by_signer().await.map(|()| false);
@@ -350,11 +253,40 @@ impl<'a> Issuer<'a> {
         fetch(self.transport, &self.issuer).await
     }
 
-    /// Publishes a schema; returns its address and whether it was created now.
-    pub async fn create_schema(&self, args: CreateSchemaArgs) -> Result<(Pubkey, bool), SdkError> {
+    /// Publishes a schema; returns its address and whether it was created now (a schema that
+    /// already exists is left as it is).
+    /// ```no_run
+    /// # async fn example(
+    /// #     transport: &credence_sdk::Transport,
+    /// #     council_key: &solana_keypair::Keypair,
+    /// #     registry: credence_sdk::Pubkey,
+    /// #     schema: credence_sdk::Pubkey,
+    /// #     nurse: credence_sdk::Pubkey,
+    /// # ) -> Result<(), credence_sdk::SdkError> {
+    /// # let secret = credence_sdk::commitment::IssuerSecret::generate();
+    /// # let council = credence_sdk::roles::Issuer::new(transport, council_key, registry, "nmc").with_secret(&secret);
+    /// use credence_sdk::registry_program::CreateSchemaArgs;
+    ///
+    /// let licence = council
+    ///     .create_schema(CreateSchemaArgs {
+    ///         name: "rn-licence".into(),
+    ///         version: 1,
+    ///         uri: "https://nmc.example/schemas/rn-v1.json".into(),
+    ///         schema_hash: [0; 32],
+    ///         default_validity_secs: 365 * 86_400,
+    ///         suspendable: true,
+    ///     })
+    ///     .await?;
+    /// println!("schema {} (created now: {})", licence.schema, licence.created);
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_schema(&self, args: CreateSchemaArgs) -> Result<SchemaCreated, SdkError> {
         let schema = pda::schema(&self.issuer, &args.name, args.version).0;
         if self.transport.account(&schema).await?.is_some() {
-            return Ok((schema, false));
+            return Ok(SchemaCreated {
+                schema,
+                created: false,
+            });
         }
         let created = created(
             self.send(&[rix::create_schema(
@@ -364,7 +296,7 @@ impl<'a> Issuer<'a> {
             )])
             .await,
         )?;
-        Ok((schema, created))
+        Ok(SchemaCreated { schema, created })
     }
 
     /// Adds a delegate.
@@ -415,10 +347,10 @@ impl<'a> Issuer<'a> {
         );
         let issued = Issued {
             reference: request.reference.clone(),
-            credential: address.to_string(),
-            subject: request.subject.to_string(),
-            salt: salt.to_hex(),
-            commitment: hex::encode(commitment),
+            credential: address,
+            subject: request.subject,
+            salt,
+            commitment,
             already_existed: false,
         };
         Prepared {
@@ -473,6 +405,33 @@ impl<'a> Issuer<'a> {
     /// instead of handing out a salt that does not open it; when found before sending (the usual
     /// case), nothing is sent. `progress(done)` is called after each transaction and each
     /// skipped row.
+    /// ```no_run
+    /// # async fn example(
+    /// #     transport: &credence_sdk::Transport,
+    /// #     council_key: &solana_keypair::Keypair,
+    /// #     registry: credence_sdk::Pubkey,
+    /// #     schema: credence_sdk::Pubkey,
+    /// #     nurse: credence_sdk::Pubkey,
+    /// # ) -> Result<(), credence_sdk::SdkError> {
+    /// # let secret = credence_sdk::commitment::IssuerSecret::generate();
+    /// # let council = credence_sdk::roles::Issuer::new(transport, council_key, registry, "nmc").with_secret(&secret);
+    /// use credence_sdk::roles::IssueRequest;
+    ///
+    /// let rows: Vec<IssueRequest> = (0..300)
+    ///     .map(|i| IssueRequest {
+    ///         subject: nurse,
+    ///         schema,
+    ///         reference: format!("RN-{i:05}"),
+    ///         document: format!("licence {i}").into_bytes(),
+    ///         valid_from: None,
+    ///         expires_at: None,
+    ///     })
+    ///     .collect();
+    /// let report = council.issue_batch(&rows, |done| eprint!("\r{done}/300")).await?;
+    /// // Run it again after a crash: what landed is checked and skipped, nothing is issued twice.
+    /// println!("{} issued, {} skipped, {} transactions", report.issued, report.skipped, report.transactions);
+    /// # Ok(()) }
+    /// ```
     pub async fn issue_batch(
         &self,
         requests: &[IssueRequest],
@@ -531,7 +490,7 @@ impl<'a> Issuer<'a> {
                 report.transactions += 1;
                 report.issued += pending.len();
             }
-            Err(err) if err.program_error_name() == Some("AccountAlreadyInUse") => {
+            Err(err) if err.is_already_in_use() => {
                 // Someone (an earlier run whose confirmation we missed, another delegate) issued
                 // part of this chunk: fall back to one by one, checking what is already there.
                 for &index in pending.iter() {
@@ -541,7 +500,7 @@ impl<'a> Issuer<'a> {
                             report.transactions += 1;
                             report.issued += 1;
                         }
-                        Err(err) if err.program_error_name() == Some("AccountAlreadyInUse") => {
+                        Err(err) if err.is_already_in_use() => {
                             let account = self
                                 .transport
                                 .account(&row.address)
@@ -563,6 +522,25 @@ impl<'a> Issuer<'a> {
     }
 
     /// Suspends, reinstates, revokes (with a reason) or renews a credential.
+    /// ```no_run
+    /// # async fn example(
+    /// #     transport: &credence_sdk::Transport,
+    /// #     council_key: &solana_keypair::Keypair,
+    /// #     registry: credence_sdk::Pubkey,
+    /// #     schema: credence_sdk::Pubkey,
+    /// #     nurse: credence_sdk::Pubkey,
+    /// # ) -> Result<(), credence_sdk::SdkError> {
+    /// # let secret = credence_sdk::commitment::IssuerSecret::generate();
+    /// # let council = credence_sdk::roles::Issuer::new(transport, council_key, registry, "nmc").with_secret(&secret);
+    /// # let credential = credence_sdk::Pubkey::new_unique();
+    /// use credence_sdk::{ix::registry::CredentialChange, registry_program::constants::REASON_DISCIPLINARY};
+    ///
+    /// council.change(CredentialChange::Suspend, &credential).await?;
+    /// council
+    ///     .change(CredentialChange::Revoke { reason: REASON_DISCIPLINARY }, &credential)
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn change(
         &self,
         change: CredentialChange,
@@ -589,217 +567,94 @@ impl<'a> Issuer<'a> {
     pub async fn credentials(&self) -> Result<Vec<(Pubkey, Credential)>, SdkError> {
         accounts::credentials_of_issuer(self.transport, &self.issuer).await
     }
-}
 
-/// What a candidate grants.
-#[derive(Clone, Debug)]
-pub struct GrantRequest {
-    /// Her id for the grant (distinguishes grants to one recruiter).
-    pub grant_id: u64,
-    /// The recruiter.
-    pub grantee: Pubkey,
-    /// The credentials covered.
-    pub credentials: Vec<Pubkey>,
-    /// Why.
-    pub purpose: String,
-    /// Until when (unix seconds).
-    pub expires_at: i64,
-    /// Most uses (0: unlimited).
-    pub max_uses: u32,
-    /// A document key to seal to the recruiter, if she shares a sealed document.
-    pub document_key: Option<sealing::DocumentKey>,
-}
-
-/// A candidate.
-pub struct Candidate<'a> {
-    transport: &'a Transport,
-    keypair: &'a Keypair,
-}
-
-impl<'a> Candidate<'a> {
-    /// The candidate with wallet `keypair`.
-    pub fn new(transport: &'a Transport, keypair: &'a Keypair) -> Self {
-        Self { transport, keypair }
-    }
-
-    /// Her wallet address.
-    pub fn pubkey(&self) -> Pubkey {
-        self.keypair.pubkey()
-    }
-
-    /// Grants access; returns the grant's address.
-    pub async fn grant(&self, request: GrantRequest) -> Result<Pubkey, SdkError> {
-        let sealed_key = match &request.document_key {
-            Some(key) => sealing::seal_key_to(&request.grantee, key)?,
-            None => Vec::new(),
-        };
-        let args = CreateGrantArgs {
-            grant_id: request.grant_id,
-            grantee: request.grantee,
-            credentials: accounts::account_refs(&request.credentials),
-            purpose: request.purpose,
-            expires_at: request.expires_at,
-            max_uses: request.max_uses,
-            sealed_key,
-        };
-        self.transport
-            .send(
-                &[cix::create_grant(&self.pubkey(), args)],
-                self.keypair,
-                &[],
-            )
-            .await?;
-        Ok(pda::grant(&self.pubkey(), &request.grantee, request.grant_id).0)
-    }
-
-    /// Changes a grant.
-    pub async fn update(&self, grant: &Pubkey, args: UpdateGrantArgs) -> Result<Sent, SdkError> {
-        self.transport
-            .send(
-                &[cix::update_grant(&self.pubkey(), grant, args)],
-                self.keypair,
-                &[],
-            )
-            .await
-    }
-
-    /// Revokes a grant at once.
-    pub async fn revoke(&self, grant: &Pubkey) -> Result<Sent, SdkError> {
-        self.transport
-            .send(
-                &[cix::revoke_grant(&self.pubkey(), grant)],
-                self.keypair,
-                &[],
-            )
-            .await
-    }
-
-    /// Closes a grant and takes its rent back.
-    pub async fn close(&self, grant: &Pubkey) -> Result<Sent, SdkError> {
-        self.transport
-            .send(
-                &[cix::close_grant(&self.pubkey(), grant)],
-                self.keypair,
-                &[],
-            )
-            .await
-    }
-
-    /// Her grants.
-    pub async fn grants(&self) -> Result<Vec<(Pubkey, Grant)>, SdkError> {
-        accounts::grants_of_subject(self.transport, &self.pubkey()).await
-    }
-
-    /// Her credentials.
-    pub async fn credentials(&self) -> Result<Vec<(Pubkey, Credential)>, SdkError> {
-        accounts::credentials_of_subject(self.transport, &self.pubkey()).await
-    }
-}
-
-/// A recruiter.
-pub struct Recruiter<'a> {
-    transport: &'a Transport,
-    keypair: &'a Keypair,
-}
-
-impl<'a> Recruiter<'a> {
-    /// The recruiter with wallet `keypair`.
-    pub fn new(transport: &'a Transport, keypair: &'a Keypair) -> Self {
-        Self { transport, keypair }
-    }
-
-    /// The recruiter's wallet address.
-    pub fn pubkey(&self) -> Pubkey {
-        self.keypair.pubkey()
-    }
-
-    /// Verifies in one round trip (see [`verify::verify`]).
-    pub async fn verify(&self, request: &VerifyRequest) -> Result<Report, SdkError> {
-        verify::verify(self.transport, request).await
-    }
-
-    /// Opens the sealed document of `credential` with the key the candidate sealed into the
-    /// grant, and returns its bytes only if they open the credential's on-chain commitment with
-    /// `salt` (the salt the candidate shares with the document). Refused unless the grant is to
-    /// this recruiter, in force (not revoked, not expired, uses left) and carries a key, and
-    /// `credential` is the candidate's and covered by the grant
-    /// ([`SdkError::CredentialNotInGrant`]); a document that does not match is refused with
-    /// [`SdkError::DocumentMismatch`]. One round trip: the grant, the credential, the clock.
-    pub async fn open_document(
+    /// Sets or changes `schema`'s fee to `amount` base units of `mint`, paid into `treasury`
+    /// (`None`: the authority's associated token account, created if missing). Returns the
+    /// treasury.
+    /// ```no_run
+    /// # async fn example(
+    /// #     transport: &credence_sdk::Transport,
+    /// #     council_key: &solana_keypair::Keypair,
+    /// #     registry: credence_sdk::Pubkey,
+    /// #     schema: credence_sdk::Pubkey,
+    /// #     nurse: credence_sdk::Pubkey,
+    /// # ) -> Result<(), credence_sdk::SdkError> {
+    /// # let secret = credence_sdk::commitment::IssuerSecret::generate();
+    /// # let council = credence_sdk::roles::Issuer::new(transport, council_key, registry, "nmc").with_secret(&secret);
+    /// # let usdc = credence_sdk::Pubkey::new_unique();
+    /// // 2.50 of a 6-decimal stablecoin per verified licence, into the council's token account.
+    /// let treasury = council.set_fee(&schema, &usdc, None, 2_500_000).await?;
+    /// # let _ = treasury;
+    /// # Ok(()) }
+    /// ```
+    pub async fn set_fee(
         &self,
-        grant: &Pubkey,
-        credential: &Pubkey,
-        sealed: &SealedDocument,
-        salt: &Salt,
-    ) -> Result<Vec<u8>, SdkError> {
-        let fetched = self
-            .transport
-            .accounts(&[*grant, *credential, crate::transport::CLOCK_SYSVAR])
-            .await?;
-        let account = fetched[0]
-            .as_ref()
-            .ok_or(SdkError::AccountNotFound(*grant))?;
-        let grant_account: Grant = accounts::decode(grant, account)?;
-        let now = crate::transport::clock_now(fetched[2].as_ref())?;
-        if grant_account.grantee != self.pubkey() {
-            return Err(SdkError::Invalid(format!(
-                "grant {grant} is not to {}",
-                self.pubkey()
-            )));
-        }
-        if now >= grant_account.expires_at {
-            return Err(SdkError::Invalid(format!(
-                "grant {grant} expired at {}: the document is no longer shared",
-                crate::verify::utc(grant_account.expires_at)
-            )));
-        }
-        if grant_account.revoked_at != 0 {
-            return Err(SdkError::Invalid(format!(
-                "grant {grant} was revoked: the document is no longer shared"
-            )));
-        }
-        if grant_account.max_uses != 0 && grant_account.uses >= grant_account.max_uses {
-            return Err(SdkError::Invalid(format!(
-                "grant {grant}'s {} uses are used up: the document is no longer shared",
-                grant_account.max_uses
-            )));
-        }
-        if grant_account.sealed_key.is_empty() {
-            return Err(SdkError::Invalid(format!(
-                "grant {grant} carries no document key"
-            )));
-        }
-        let covered = grant_account.credentials.contains(&CredentialRef::Account {
-            address: *credential,
-        });
-        if !covered {
-            return Err(SdkError::CredentialNotInGrant {
-                grant: *grant,
-                credential: *credential,
-            });
-        }
-        let account = fetched[1]
-            .as_ref()
-            .ok_or(SdkError::AccountNotFound(*credential))?;
-        let credential_account: Credential = accounts::decode(credential, account)?;
-        if credential_account.subject != grant_account.subject {
-            return Err(SdkError::CredentialNotInGrant {
-                grant: *grant,
-                credential: *credential,
-            });
-        }
-        let key = sealing::open_sealed_key(self.keypair, &grant_account.sealed_key)?;
-        let document = sealing::open_document(sealed, &key)?;
-        if !commitment::matches(&credential_account.commitment, salt, &document) {
-            return Err(SdkError::DocumentMismatch {
-                credential: *credential,
-            });
-        }
-        Ok(document)
+        schema: &Pubkey,
+        mint: &Pubkey,
+        treasury: Option<Pubkey>,
+        amount: u64,
+    ) -> Result<Pubkey, SdkError> {
+        let authority = self.signer.pubkey();
+        let mut ixs = Vec::new();
+        let treasury = match treasury {
+            Some(treasury) => treasury,
+            None => {
+                ixs.push(tix::create_token_account(&authority, &authority, mint));
+                pda::token_account(&authority, mint)
+            }
+        };
+        ixs.push(rix::set_schema_fee(
+            &authority,
+            &self.issuer,
+            schema,
+            mint,
+            &treasury,
+            amount,
+        ));
+        self.send(&ixs).await?;
+        Ok(treasury)
     }
 
-    /// The grants this recruiter holds.
-    pub async fn grants(&self) -> Result<Vec<(Pubkey, Grant)>, SdkError> {
-        accounts::grants_to_grantee(self.transport, &self.pubkey()).await
+    /// Removes `schema`'s fee.
+    pub async fn clear_fee(&self, schema: &Pubkey) -> Result<Sent, SdkError> {
+        self.send(&[rix::clear_schema_fee(
+            &self.signer.pubkey(),
+            &self.issuer,
+            schema,
+        )])
+        .await
     }
+
+    /// The treasury of `schema`'s fee and the tokens it holds (`None`: the schema has no fee).
+    pub async fn treasury(&self, schema: &Pubkey) -> Result<Option<Treasury>, SdkError> {
+        let schema: Schema = fetch(self.transport, schema).await?;
+        if !schema.fee.is_set() {
+            return Ok(None);
+        }
+        let balance = token_balance(self.transport, &schema.fee.treasury).await?;
+        Ok(Some(Treasury {
+            address: schema.fee.treasury,
+            balance,
+        }))
+    }
+}
+
+/// A schema published by [`Issuer::create_schema`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaCreated {
+    /// The schema's address.
+    #[serde(with = "crate::serde_text")]
+    pub schema: Pubkey,
+    /// Whether it was created now (`false`: it already existed and was left as it is).
+    pub created: bool,
+}
+
+/// A fee's treasury and what it holds ([`Issuer::treasury`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Treasury {
+    /// The token account fees are paid into.
+    #[serde(with = "crate::serde_text")]
+    pub address: Pubkey,
+    /// Its balance, in the mint's base units.
+    pub balance: u64,
 }
