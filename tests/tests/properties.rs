@@ -2749,7 +2749,7 @@ fn compare(w: &World, model: &Model, state: &ChainState) -> Result<(), String> {
                 g.subject == w.key(key.0)
                     && g.grantee == w.key(key.1)
                     && g.grant_id == key.2
-                    && (g.revoked_at != 0) == m.revoked
+                    && g.is_revoked() == m.revoked
                     && g.uses == m.uses
                     && g.max_uses == m.max_uses
                     && g.expires_at == m.expires_at
@@ -3041,10 +3041,10 @@ fn invariants(
     if let (Some((key, mask)), true) = (facts.access, facts.landed) {
         let grant = before.grants.get(&key).and_then(Option::as_ref);
         let grant = grant.ok_or_else(|| format!("access under missing grant {key:?} landed"))?;
-        for (i, reference) in grant.credentials.iter().enumerate() {
-            if i >= 16 || mask & (1 << i) == 0 {
-                continue;
-            }
+        let selected = grant
+            .selected(mask)
+            .map_err(|e| format!("access with mask {mask:#b} landed though refused: {e}"))?;
+        for reference in &selected {
             let CredentialRef::Account { address } = reference else {
                 return Err(format!("grant holds a cohort reference {reference:?}"));
             };
@@ -3063,9 +3063,7 @@ fn invariants(
             if !fee.is_set() {
                 continue;
             }
-            if before.issuers[issuer].status == IssuerStatus::Accredited
-                && credential.is_in_force(facts.now)
-            {
+            if before.issuers[issuer].is_accredited() && credential.is_in_force(facts.now) {
                 let treasury = (0..2)
                     .flat_map(|i| (0..MINTS).map(move |m| (i, m)))
                     .find(|(i, m)| w.treasuries[*i][*m] == fee.treasury)

@@ -37,6 +37,6 @@ impl CredentialAuthority<'_> {
             previous_expires_at,
             expires_at: args.expires_at,
         });
-        Ok(())
+        credential.invariant()
     }
 }

@@ -66,10 +66,7 @@ impl AddDelegate<'_> {
     #[access_control(ctx.accounts.validate(&args))]
     pub fn handle(ctx: Context<Self>, args: AddDelegateArgs) -> Result<()> {
         let issuer = &mut ctx.accounts.issuer;
-        issuer.delegate_count = issuer
-            .delegate_count
-            .checked_add(1)
-            .ok_or(RegistryError::Overflow)?;
+        issuer.add_delegate()?;
         ctx.accounts.delegate.set_inner(Delegate {
             issuer: issuer.key(),
             delegate: args.delegate,
@@ -86,6 +83,7 @@ impl AddDelegate<'_> {
             permissions: args.permissions,
             expires_at: args.expires_at,
         });
-        Ok(())
+        ctx.accounts.delegate.invariant()?;
+        issuer.invariant()
     }
 }

@@ -52,6 +52,6 @@ impl RotateIssuerAuthority<'_> {
             previous_authority,
             authority: issuer.authority,
         });
-        Ok(())
+        issuer.invariant()
     }
 }

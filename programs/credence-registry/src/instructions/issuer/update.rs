@@ -76,6 +76,6 @@ impl UpdateIssuer<'_> {
         emit_event!(IssuerUpdated {
             issuer: issuer.key()
         });
-        Ok(())
+        issuer.invariant()
     }
 }

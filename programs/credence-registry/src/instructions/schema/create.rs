@@ -73,10 +73,7 @@ impl CreateSchema<'_> {
     #[access_control(ctx.accounts.validate(&args))]
     pub fn handle(ctx: Context<Self>, args: CreateSchemaArgs) -> Result<()> {
         let issuer = &mut ctx.accounts.issuer;
-        issuer.schema_count = issuer
-            .schema_count
-            .checked_add(1)
-            .ok_or(RegistryError::Overflow)?;
+        issuer.record_schema()?;
         let schema = &mut ctx.accounts.schema;
         schema.set_inner(Schema {
             issuer: issuer.key(),
@@ -100,6 +97,7 @@ impl CreateSchema<'_> {
             name: args.name,
             version: args.version,
         });
-        Ok(())
+        schema.invariant()?;
+        issuer.invariant()
     }
 }

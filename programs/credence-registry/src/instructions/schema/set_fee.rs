@@ -75,6 +75,6 @@ impl SetSchemaFee<'_> {
             amount: fee.amount,
             decimals: fee.decimals,
         });
-        Ok(())
+        ctx.accounts.schema.invariant()
     }
 }
