@@ -10,7 +10,6 @@
 //! Discovery: a candidate may put an opt-in listing in the talent pool (codes and credentials,
 //! nothing personal); recruiters reach her through access requests she approves or declines.
 
-#![allow(unexpected_cfgs)]
 // Anchor's generated code returns large `Result`s.
 #![allow(clippy::result_large_err)]
 
