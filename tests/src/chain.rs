@@ -6,7 +6,7 @@ use anchor_lang::{AccountDeserialize, AnchorDeserialize, Discriminator};
 use solana_clock::Clock;
 use solana_instruction::{error::InstructionError, Instruction};
 use solana_keypair::Keypair;
-use solana_program_test::ProgramTestContext;
+use solana_program_test::{ProgramTest, ProgramTestContext};
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
@@ -85,9 +85,13 @@ pub struct TestChain {
 impl TestChain {
     /// Starts a fresh chain with both programs registered as builtins.
     pub async fn start() -> Self {
-        let ctx = credence_sdk::transport::embedded::program_test()
-            .start_with_context()
-            .await;
+        Self::start_with(credence_sdk::transport::embedded::program_test()).await
+    }
+
+    /// Starts the chain `program_test` describes: [`credence_sdk::transport::embedded::program_test`]
+    /// with more accounts added (for example a fixture written by an earlier program version).
+    pub async fn start_with(program_test: ProgramTest) -> Self {
+        let ctx = program_test.start_with_context().await;
         install_stub_forwarders();
         Self { ctx }
     }

@@ -84,6 +84,12 @@ impl Scenario {
     pub async fn build(stage: Stage) -> Self {
         let mut chain = TestChain::start().await;
         let admin = chain.actor().await;
+        Self::build_on(chain, admin, stage).await
+    }
+
+    /// Builds every step up to `stage` on `chain`, with `admin` (funded) creating the registry:
+    /// a known admin key gives known addresses, for accounts added before the chain started.
+    pub async fn build_on(mut chain: TestChain, admin: Keypair, stage: Stage) -> Self {
         let issuer_authority = chain.actor().await;
         let subject = chain.actor().await;
         let recruiter = chain.actor().await;
