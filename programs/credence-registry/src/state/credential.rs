@@ -52,6 +52,11 @@ pub struct Credential {
 }
 
 impl Credential {
+    /// Whether the issuer has revoked the credential (revocation is final).
+    pub fn is_revoked(&self) -> bool {
+        self.status == CredentialStatus::Revoked
+    }
+
     /// Whether the credential has expired at `now`.
     pub fn is_expired(&self, now: i64) -> bool {
         self.expires_at != 0 && now >= self.expires_at
@@ -119,6 +124,10 @@ mod tests {
         assert!(c.is_expired(1_000));
         assert!(!c.is_in_force(1_000));
         c.status = CredentialStatus::Suspended;
+        assert!(!c.is_in_force(500));
+        assert!(!c.is_revoked());
+        c.status = CredentialStatus::Revoked;
+        assert!(c.is_revoked());
         assert!(!c.is_in_force(500));
         c.status = CredentialStatus::Active;
         c.expires_at = 0;

@@ -65,6 +65,11 @@ impl Issuer {
         self.status == IssuerStatus::Accredited
     }
 
+    /// Whether the admin has revoked the issuer (revocation is final): it may change nothing.
+    pub fn is_revoked(&self) -> bool {
+        self.status == IssuerStatus::Revoked
+    }
+
     /// Counts one credential issued. Refuses `Overflow` past `u64::MAX`.
     pub fn record_issuance(&mut self) -> Result<()> {
         self.credentials_issued = self
@@ -173,6 +178,11 @@ mod tests {
         ] {
             i.status = status;
             assert_eq!(i.is_accredited(), accredited, "{status:?}");
+            assert_eq!(
+                i.is_revoked(),
+                status == IssuerStatus::Revoked,
+                "{status:?}"
+            );
         }
     }
 

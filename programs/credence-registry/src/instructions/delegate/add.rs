@@ -5,7 +5,7 @@ use crate::{
     emit_event,
     error::RegistryError,
     events::DelegateAdded,
-    state::{now, Delegate, Issuer, IssuerStatus},
+    state::{now, Delegate, Issuer},
 };
 
 /// Arguments of `add_delegate`.
@@ -50,10 +50,7 @@ pub struct AddDelegate<'info> {
 impl AddDelegate<'_> {
     /// Refuses unknown or empty permissions, a past expiry and a revoked issuer.
     pub fn validate(&self, args: &AddDelegateArgs) -> Result<()> {
-        require!(
-            self.issuer.status != IssuerStatus::Revoked,
-            RegistryError::IssuerRevoked
-        );
+        require!(!self.issuer.is_revoked(), RegistryError::IssuerRevoked);
         require!(
             args.permissions != 0 && args.permissions & !PERMISSION_ALL == 0,
             RegistryError::InvalidPermissions

@@ -41,11 +41,8 @@ impl IssuerAdmin<'_> {
         refusal: RegistryError,
         to: IssuerStatus,
     ) -> Result<()> {
+        require!(!self.issuer.is_revoked(), RegistryError::IssuerRevoked);
         let previous = self.issuer.status;
-        require!(
-            previous != IssuerStatus::Revoked,
-            RegistryError::IssuerRevoked
-        );
         if !allowed_from.contains(&previous) {
             return Err(refusal.into());
         }

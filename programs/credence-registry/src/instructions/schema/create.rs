@@ -5,7 +5,7 @@ use crate::{
     emit_event,
     error::RegistryError,
     events::SchemaCreated,
-    state::{now, validate_seed_name, validate_uri, Issuer, IssuerStatus, Schema, SchemaFee},
+    state::{now, validate_seed_name, validate_uri, Issuer, Schema, SchemaFee},
 };
 
 /// Arguments of `create_schema`.
@@ -56,10 +56,7 @@ pub struct CreateSchema<'info> {
 impl CreateSchema<'_> {
     /// Validates the arguments; a revoked issuer cannot publish schemas.
     pub fn validate(&self, args: &CreateSchemaArgs) -> Result<()> {
-        require!(
-            self.issuer.status != IssuerStatus::Revoked,
-            RegistryError::IssuerRevoked
-        );
+        require!(!self.issuer.is_revoked(), RegistryError::IssuerRevoked);
         validate_seed_name(&args.name)?;
         validate_uri(&args.uri)?;
         require!(
