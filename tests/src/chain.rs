@@ -30,10 +30,16 @@ impl Outcome {
     /// Panics with the logs unless the transaction landed.
     #[track_caller]
     pub fn expect_ok(self) -> Vec<String> {
+        self.assert_ok();
+        self.logs
+    }
+
+    /// Panics with the logs unless the transaction landed; keeps the outcome.
+    #[track_caller]
+    pub fn assert_ok(&self) {
         if let Err(err) = &self.result {
             panic!("transaction failed: {err}\n{}", self.logs.join("\n"));
         }
-        self.logs
     }
 
     /// Every event of type `E` logged by `program_id`.
@@ -139,9 +145,7 @@ impl TestChain {
     /// Sends and panics (with logs) unless the transaction lands.
     pub async fn send_ok(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Outcome {
         let outcome = self.send(instructions, signers).await;
-        if let Err(err) = &outcome.result {
-            panic!("transaction failed: {err}\n{}", outcome.logs.join("\n"));
-        }
+        outcome.assert_ok();
         outcome
     }
 

@@ -231,9 +231,7 @@ impl Scenario {
         self.chain.send_ok(&[ix], &[&authority]).await;
         pda::credential(&self.issuer, &self.subject.pubkey(), &credential_id).0
     }
-}
 
-impl Scenario {
     /// The accounts `record_access` reads for the credentials `mask` selects from `grant`, as
     /// they are on-chain now (each credential, its schema, and the schema's fee treasury).
     pub async fn accessed(&mut self, grant: &Pubkey, mask: u16) -> Vec<Accessed> {
