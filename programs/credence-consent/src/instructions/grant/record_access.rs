@@ -1,8 +1,6 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token::{transfer_checked, Mint, Token, TokenAccount, TransferChecked};
-use credence_registry::state::{Issuer, Schema, SchemaFee};
-
-use credence_registry::state::now;
+use credence_registry::state::{now, Issuer, Schema, SchemaFee};
 
 use crate::{
     constants::GRANT_SEED,
