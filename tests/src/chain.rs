@@ -6,7 +6,7 @@ use anchor_lang::{AccountDeserialize, AnchorDeserialize, Discriminator};
 use solana_clock::Clock;
 use solana_instruction::{error::InstructionError, Instruction};
 use solana_keypair::Keypair;
-use solana_program_test::ProgramTestContext;
+use solana_program_test::{ProgramTest, ProgramTestContext};
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
@@ -30,10 +30,16 @@ impl Outcome {
     /// Panics with the logs unless the transaction landed.
     #[track_caller]
     pub fn expect_ok(self) -> Vec<String> {
+        self.assert_ok();
+        self.logs
+    }
+
+    /// Panics with the logs unless the transaction landed; keeps the outcome.
+    #[track_caller]
+    pub fn assert_ok(&self) {
         if let Err(err) = &self.result {
             panic!("transaction failed: {err}\n{}", self.logs.join("\n"));
         }
-        self.logs
     }
 
     /// Every event of type `E` logged by `program_id`.
@@ -85,9 +91,13 @@ pub struct TestChain {
 impl TestChain {
     /// Starts a fresh chain with both programs registered as builtins.
     pub async fn start() -> Self {
-        let ctx = credence_sdk::transport::embedded::program_test()
-            .start_with_context()
-            .await;
+        Self::start_with(credence_sdk::transport::embedded::program_test()).await
+    }
+
+    /// Starts the chain `program_test` describes: [`credence_sdk::transport::embedded::program_test`]
+    /// with more accounts added (for example a fixture written by an earlier program version).
+    pub async fn start_with(program_test: ProgramTest) -> Self {
+        let ctx = program_test.start_with_context().await;
         install_stub_forwarders();
         Self { ctx }
     }
@@ -135,9 +145,7 @@ impl TestChain {
     /// Sends and panics (with logs) unless the transaction lands.
     pub async fn send_ok(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Outcome {
         let outcome = self.send(instructions, signers).await;
-        if let Err(err) = &outcome.result {
-            panic!("transaction failed: {err}\n{}", outcome.logs.join("\n"));
-        }
+        outcome.assert_ok();
         outcome
     }
 

@@ -5,6 +5,7 @@
 
 pub mod chain;
 pub mod fees;
+pub mod fixtures;
 pub mod scenario;
 pub mod security;
 

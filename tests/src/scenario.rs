@@ -84,6 +84,12 @@ impl Scenario {
     pub async fn build(stage: Stage) -> Self {
         let mut chain = TestChain::start().await;
         let admin = chain.actor().await;
+        Self::build_on(chain, admin, stage).await
+    }
+
+    /// Builds every step up to `stage` on `chain`, with `admin` (funded) creating the registry:
+    /// a known admin key gives known addresses, for accounts added before the chain started.
+    pub async fn build_on(mut chain: TestChain, admin: Keypair, stage: Stage) -> Self {
         let issuer_authority = chain.actor().await;
         let subject = chain.actor().await;
         let recruiter = chain.actor().await;
@@ -225,9 +231,7 @@ impl Scenario {
         self.chain.send_ok(&[ix], &[&authority]).await;
         pda::credential(&self.issuer, &self.subject.pubkey(), &credential_id).0
     }
-}
 
-impl Scenario {
     /// The accounts `record_access` reads for the credentials `mask` selects from `grant`, as
     /// they are on-chain now (each credential, its schema, and the schema's fee treasury).
     pub async fn accessed(&mut self, grant: &Pubkey, mask: u16) -> Vec<Accessed> {
@@ -240,20 +244,19 @@ pub async fn accessed(chain: &mut TestChain, grant: &Pubkey, mask: u16) -> Vec<A
     let Some(grant) = chain.account::<Grant>(grant).await else {
         return Vec::new();
     };
+    // A mask the program refuses needs no accounts: it is refused before they are read.
+    let selected = grant.selected(mask).unwrap_or_default();
     let mut out = Vec::new();
-    for (i, reference) in grant.credentials.iter().enumerate() {
+    for reference in selected {
         let CredentialRef::Account { address } = reference else {
             continue;
         };
-        if mask & (1 << i) == 0 {
-            continue;
-        }
-        let Some(credential) = chain.account::<Credential>(address).await else {
+        let Some(credential) = chain.account::<Credential>(&address).await else {
             continue;
         };
         let schema: Option<Schema> = chain.account(&credential.schema).await;
         out.push(Accessed {
-            credential: *address,
+            credential: address,
             schema: credential.schema,
             issuer: credential.issuer,
             treasury: schema.filter(|s| s.fee.is_set()).map(|s| s.fee.treasury),

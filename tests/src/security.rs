@@ -22,14 +22,11 @@ use solana_transaction_error::TransactionError;
 use crate::chain::{Outcome, TestChain};
 
 /// The compute-budget program (its instructions make otherwise identical transactions unique).
-pub const COMPUTE_BUDGET_ID: Pubkey =
-    Pubkey::from_str_const("ComputeBudget111111111111111111111111111111");
+pub const COMPUTE_BUDGET_ID: Pubkey = solana_sdk_ids::compute_budget::ID;
 /// The sysvar program, owner of every sysvar account.
-pub const SYSVAR_OWNER_ID: Pubkey =
-    Pubkey::from_str_const("Sysvar1111111111111111111111111111111111111");
+pub const SYSVAR_OWNER_ID: Pubkey = solana_sdk_ids::sysvar::ID;
 /// The Clock sysvar's address.
-pub const CLOCK_SYSVAR_ID: Pubkey =
-    Pubkey::from_str_const("SysvarC1ock11111111111111111111111111111111");
+pub const CLOCK_SYSVAR_ID: Pubkey = solana_sdk_ids::sysvar::clock::ID;
 
 static NONCE: AtomicU32 = AtomicU32::new(0);
 

@@ -867,15 +867,6 @@ struct Model {
     read: Option<RequestModel>,
 }
 
-fn reg(e: RegistryError) -> u32 {
-    e.into()
-}
-fn con(e: ConsentError) -> u32 {
-    e.into()
-}
-fn anc(e: AnchorError) -> u32 {
-    e.into()
-}
 /// The system program's `AccountAlreadyInUse`, from `init` over an existing account.
 const IN_USE: u32 = 0;
 
@@ -1247,23 +1238,23 @@ impl Model {
         match (&self.issuers[issuer].delegate, via_delegate) {
             (Some(record), true) => {
                 if now >= record.expires_at {
-                    Err(reg(RegistryError::DelegateExpired))
+                    Err(u32::from(RegistryError::DelegateExpired))
                 } else if record.permissions & bit != bit {
-                    Err(reg(RegistryError::DelegateMissingPermission))
+                    Err(u32::from(RegistryError::DelegateMissingPermission))
                 } else {
                     Ok(())
                 }
             }
-            _ => Err(reg(RegistryError::NotAuthorized)),
+            _ => Err(u32::from(RegistryError::NotAuthorized)),
         }
     }
 
     fn good_standing(&self, issuer: usize) -> Result<(), u32> {
         if self.paused {
-            return Err(reg(RegistryError::RegistryPaused));
+            return Err(u32::from(RegistryError::RegistryPaused));
         }
         if self.issuers[issuer].status != IssuerStatus::Accredited {
-            return Err(reg(RegistryError::IssuerNotAccredited));
+            return Err(u32::from(RegistryError::IssuerNotAccredited));
         }
         Ok(())
     }
@@ -1271,14 +1262,14 @@ impl Model {
     /// The consent program's check of a credential list for `subject`.
     fn check_credentials(&self, subject: usize, keys: &[usize]) -> Result<(), u32> {
         if keys.is_empty() {
-            return Err(con(ConsentError::NoCredentials));
+            return Err(u32::from(ConsentError::NoCredentials));
         }
         for key in keys {
             if self.credentials[*key].is_none() {
-                return Err(con(ConsentError::CredentialNotOwnedByRegistry));
+                return Err(u32::from(ConsentError::CredentialNotOwnedByRegistry));
             }
             if credential_subject(*key) != subject {
-                return Err(con(ConsentError::CredentialOfAnotherSubject));
+                return Err(u32::from(ConsentError::CredentialOfAnotherSubject));
             }
         }
         Ok(())
@@ -1297,24 +1288,24 @@ impl Model {
             return Err(IN_USE);
         }
         if key.0 == key.1 {
-            return Err(con(ConsentError::SelfRequest));
+            return Err(u32::from(ConsentError::SelfRequest));
         }
         if terms.credentials.is_empty() && terms.schemas.is_empty() {
-            return Err(con(ConsentError::NothingRequested));
+            return Err(u32::from(ConsentError::NothingRequested));
         }
         for (i, schema) in terms.schemas.iter().enumerate() {
             if terms.schemas[..i].contains(schema) {
-                return Err(con(ConsentError::DuplicateSchema));
+                return Err(u32::from(ConsentError::DuplicateSchema));
             }
         }
         if terms.purpose.is_empty() {
-            return Err(con(ConsentError::PurposeInvalid));
+            return Err(u32::from(ConsentError::PurposeInvalid));
         }
         if terms.recipient_key == small_order_key(0) || terms.recipient_key == small_order_key(1) {
-            return Err(con(ConsentError::InvalidRecipientKey));
+            return Err(u32::from(ConsentError::InvalidRecipientKey));
         }
         if terms.duration <= 0 || terms.duration > MAX_REQUEST_DURATION_SECS {
-            return Err(con(ConsentError::InvalidDuration));
+            return Err(u32::from(ConsentError::InvalidDuration));
         }
         if !terms.credentials.is_empty() {
             self.check_credentials(key.0, &terms.credentials)?;
@@ -1329,10 +1320,10 @@ impl Model {
     /// `withdraw_request` of `key` by `signer`.
     fn withdraw_request(&mut self, key: RequestKey, signer: usize) -> Result<(), u32> {
         if self.request(&key).is_none() {
-            return Err(anc(AnchorError::AccountNotInitialized));
+            return Err(u32::from(AnchorError::AccountNotInitialized));
         }
         if signer != key.1 {
-            return Err(con(ConsentError::NotRequester));
+            return Err(u32::from(ConsentError::NotRequester));
         }
         self.requests.insert(key, None);
         Ok(())
@@ -1346,17 +1337,17 @@ impl Model {
                 issuer, decision, ..
             } => {
                 if signer != self.admin {
-                    return Err(reg(RegistryError::NotAdmin));
+                    return Err(u32::from(RegistryError::NotAdmin));
                 }
                 if let Decision::AccreditChecked { named } = decision {
                     let authority = self.issuers[*issuer].authority;
                     if named.unwrap_or(authority) != authority {
-                        return Err(reg(RegistryError::IssuerAuthorityMismatch));
+                        return Err(u32::from(RegistryError::IssuerAuthorityMismatch));
                     }
                 }
                 let status = self.issuers[*issuer].status;
                 if status == IssuerStatus::Revoked {
-                    return Err(reg(RegistryError::IssuerRevoked));
+                    return Err(u32::from(RegistryError::IssuerRevoked));
                 }
                 let (from, refusal, to) = match decision {
                     Decision::Accredit | Decision::AccreditChecked { .. } => (
@@ -1377,29 +1368,29 @@ impl Model {
                     Decision::Revoke => (true, RegistryError::IssuerRevoked, IssuerStatus::Revoked),
                 };
                 if !from {
-                    return Err(reg(refusal));
+                    return Err(u32::from(refusal));
                 }
                 self.issuers[*issuer].status = to;
             }
             Op::SetPaused { paused, .. } => {
                 if signer != self.admin {
-                    return Err(reg(RegistryError::NotAdmin));
+                    return Err(u32::from(RegistryError::NotAdmin));
                 }
                 if *paused == self.paused {
-                    return Err(reg(RegistryError::PauseUnchanged));
+                    return Err(u32::from(RegistryError::PauseUnchanged));
                 }
                 self.paused = *paused;
             }
             Op::TransferAdmin { to, .. } => {
                 if signer != self.admin {
-                    return Err(reg(RegistryError::NotAdmin));
+                    return Err(u32::from(RegistryError::NotAdmin));
                 }
                 self.pending_admin = Some(*to);
             }
             Op::AcceptAdmin { .. } => match self.pending_admin {
-                None => return Err(reg(RegistryError::NoPendingAdmin)),
+                None => return Err(u32::from(RegistryError::NoPendingAdmin)),
                 Some(pending) if pending != signer => {
-                    return Err(reg(RegistryError::NotPendingAdmin))
+                    return Err(u32::from(RegistryError::NotPendingAdmin))
                 }
                 Some(_) => {
                     self.admin = signer;
@@ -1409,13 +1400,13 @@ impl Model {
             Op::Rotate { issuer, to, .. } => {
                 let state = &mut self.issuers[*issuer];
                 if signer != state.authority {
-                    return Err(reg(RegistryError::NotIssuerAuthority));
+                    return Err(u32::from(RegistryError::NotIssuerAuthority));
                 }
                 if state.status == IssuerStatus::Revoked {
-                    return Err(reg(RegistryError::IssuerRevoked));
+                    return Err(u32::from(RegistryError::IssuerRevoked));
                 }
                 if *to == signer {
-                    return Err(reg(RegistryError::AuthorityUnchanged));
+                    return Err(u32::from(RegistryError::AuthorityUnchanged));
                 }
                 state.authority = *to;
             }
@@ -1430,13 +1421,13 @@ impl Model {
                     return Err(IN_USE);
                 }
                 if signer != state.authority {
-                    return Err(reg(RegistryError::NotIssuerAuthority));
+                    return Err(u32::from(RegistryError::NotIssuerAuthority));
                 }
                 if state.status == IssuerStatus::Revoked {
-                    return Err(reg(RegistryError::IssuerRevoked));
+                    return Err(u32::from(RegistryError::IssuerRevoked));
                 }
                 if *permissions == 0 || permissions & !PERMISSION_ALL != 0 {
-                    return Err(reg(RegistryError::InvalidPermissions));
+                    return Err(u32::from(RegistryError::InvalidPermissions));
                 }
                 state.delegate = Some(DelegateModel {
                     permissions: *permissions,
@@ -1446,10 +1437,10 @@ impl Model {
             Op::RemoveDelegate { issuer, .. } => {
                 let state = &mut self.issuers[*issuer];
                 if state.delegate.is_none() {
-                    return Err(anc(AnchorError::AccountNotInitialized));
+                    return Err(u32::from(AnchorError::AccountNotInitialized));
                 }
                 if signer != state.authority {
-                    return Err(reg(RegistryError::NotIssuerAuthority));
+                    return Err(u32::from(RegistryError::NotIssuerAuthority));
                 }
                 state.delegate = None;
             }
@@ -1462,7 +1453,7 @@ impl Model {
             } => {
                 let key = issuer * 4 + candidate * 2 + slot;
                 if *via_delegate && !self.has_record(*issuer, signer) {
-                    return Err(anc(AnchorError::AccountNotInitialized));
+                    return Err(u32::from(AnchorError::AccountNotInitialized));
                 }
                 if self.credentials[key].is_some() {
                     return Err(IN_USE);
@@ -1487,13 +1478,13 @@ impl Model {
                 let issuer = credential_issuer(*credential);
                 let passed = if *cross_issuer { 1 - issuer } else { issuer };
                 if *via_delegate && !self.has_record(passed, signer) {
-                    return Err(anc(AnchorError::AccountNotInitialized));
+                    return Err(u32::from(AnchorError::AccountNotInitialized));
                 }
                 let Some(current) = self.credentials[*credential].clone() else {
-                    return Err(anc(AnchorError::AccountNotInitialized));
+                    return Err(u32::from(AnchorError::AccountNotInitialized));
                 };
                 if *cross_issuer {
-                    return Err(anc(AnchorError::ConstraintSeeds));
+                    return Err(u32::from(AnchorError::ConstraintSeeds));
                 }
                 let bit = match change {
                     Change::Suspend | Change::Reinstate => PERMISSION_SUSPEND,
@@ -1505,20 +1496,20 @@ impl Model {
                 match change {
                     Change::Suspend => {
                         if current.status != CredentialStatus::Active {
-                            return Err(reg(RegistryError::CredentialNotActive));
+                            return Err(u32::from(RegistryError::CredentialNotActive));
                         }
                         next.status = CredentialStatus::Suspended;
                     }
                     Change::Reinstate => {
                         self.good_standing(issuer)?;
                         if current.status != CredentialStatus::Suspended {
-                            return Err(reg(RegistryError::CredentialNotSuspended));
+                            return Err(u32::from(RegistryError::CredentialNotSuspended));
                         }
                         next.status = CredentialStatus::Active;
                     }
                     Change::Revoke => {
                         if current.status == CredentialStatus::Revoked {
-                            return Err(reg(RegistryError::CredentialRevoked));
+                            return Err(u32::from(RegistryError::CredentialRevoked));
                         }
                         next.status = CredentialStatus::Revoked;
                         next.reason = REASON_FRAUD;
@@ -1526,14 +1517,14 @@ impl Model {
                     Change::Renew => {
                         self.good_standing(issuer)?;
                         if current.status == CredentialStatus::Revoked {
-                            return Err(reg(RegistryError::CredentialRevoked));
+                            return Err(u32::from(RegistryError::CredentialRevoked));
                         }
                         let expires_at = self.renewal(*credential, now);
                         if current.expires_at == 0 || expires_at <= current.expires_at {
-                            return Err(reg(RegistryError::ExpiryNotExtended));
+                            return Err(u32::from(RegistryError::ExpiryNotExtended));
                         }
                         if expires_at <= now {
-                            return Err(reg(RegistryError::ExpiryInPast));
+                            return Err(u32::from(RegistryError::ExpiryInPast));
                         }
                         next.expires_at = expires_at;
                     }
@@ -1549,16 +1540,16 @@ impl Model {
                 let issuer = credential_issuer(credential);
                 let passed = if *cross_issuer { 1 - issuer } else { issuer };
                 let Some(current) = &self.credentials[credential] else {
-                    return Err(anc(AnchorError::AccountNotInitialized));
+                    return Err(u32::from(AnchorError::AccountNotInitialized));
                 };
                 if signer != self.issuers[passed].authority {
-                    return Err(reg(RegistryError::NotIssuerAuthority));
+                    return Err(u32::from(RegistryError::NotIssuerAuthority));
                 }
                 if *cross_issuer {
-                    return Err(anc(AnchorError::ConstraintSeeds));
+                    return Err(u32::from(AnchorError::ConstraintSeeds));
                 }
                 if current.status != CredentialStatus::Revoked && !current.expired(now) {
-                    return Err(reg(RegistryError::CredentialNotClosable));
+                    return Err(u32::from(RegistryError::CredentialNotClosable));
                 }
                 // The issuance counters keep counting it: they count issuances, not accounts.
                 self.credentials[credential] = None;
@@ -1571,32 +1562,32 @@ impl Model {
                 ..
             } => {
                 if signer != self.issuers[*issuer].authority {
-                    return Err(reg(RegistryError::NotIssuerAuthority));
+                    return Err(u32::from(RegistryError::NotIssuerAuthority));
                 }
                 if *treasury_of_other_mint {
-                    return Err(reg(RegistryError::TreasuryMintMismatch));
+                    return Err(u32::from(RegistryError::TreasuryMintMismatch));
                 }
                 if *amount == 0 {
-                    return Err(reg(RegistryError::FeeAmountZero));
+                    return Err(u32::from(RegistryError::FeeAmountZero));
                 }
                 if self.issuers[*issuer].status == IssuerStatus::Revoked {
-                    return Err(reg(RegistryError::IssuerRevoked));
+                    return Err(u32::from(RegistryError::IssuerRevoked));
                 }
                 let fee = FeeModel {
                     mint: *mint,
                     amount: *amount,
                 };
                 if self.fees[*issuer] == Some(fee) {
-                    return Err(reg(RegistryError::NothingToUpdate));
+                    return Err(u32::from(RegistryError::NothingToUpdate));
                 }
                 self.fees[*issuer] = Some(fee);
             }
             Op::ClearFee { issuer, .. } => {
                 if signer != self.issuers[*issuer].authority {
-                    return Err(reg(RegistryError::NotIssuerAuthority));
+                    return Err(u32::from(RegistryError::NotIssuerAuthority));
                 }
                 if self.fees[*issuer].is_none() {
-                    return Err(reg(RegistryError::NoFeeSet));
+                    return Err(u32::from(RegistryError::NoFeeSet));
                 }
                 self.fees[*issuer] = None;
             }
@@ -1612,7 +1603,7 @@ impl Model {
                     return Err(IN_USE);
                 }
                 if *grantee == signer {
-                    return Err(con(ConsentError::SelfGrant));
+                    return Err(u32::from(ConsentError::SelfGrant));
                 }
                 let credentials = selection.keys(self);
                 self.check_credentials(signer, &credentials)?;
@@ -1639,20 +1630,20 @@ impl Model {
             } => {
                 let key = self.grant_target(*target);
                 let Some(grant) = self.grant(&key) else {
-                    return Err(anc(AnchorError::AccountNotInitialized));
+                    return Err(u32::from(AnchorError::AccountNotInitialized));
                 };
                 if signer != key.0 {
-                    return Err(anc(AnchorError::ConstraintSeeds));
+                    return Err(u32::from(AnchorError::ConstraintSeeds));
                 }
                 if grant.revoked {
-                    return Err(con(ConsentError::GrantRevoked));
+                    return Err(u32::from(ConsentError::GrantRevoked));
                 }
                 if max_uses.is_none() && !extend && selection.is_none() {
-                    return Err(con(ConsentError::NothingToUpdate));
+                    return Err(u32::from(ConsentError::NothingToUpdate));
                 }
                 if let Some(m) = max_uses {
                     if *m != 0 && *m < grant.uses {
-                        return Err(con(ConsentError::MaxUsesBelowUses));
+                        return Err(u32::from(ConsentError::MaxUsesBelowUses));
                     }
                 }
                 let credentials = selection.map(|s| update_selection(key.0, s).keys(self));
@@ -1677,13 +1668,13 @@ impl Model {
             Op::RevokeGrant { target, .. } => {
                 let key = self.grant_target(*target);
                 let Some(grant) = self.grant(&key) else {
-                    return Err(anc(AnchorError::AccountNotInitialized));
+                    return Err(u32::from(AnchorError::AccountNotInitialized));
                 };
                 if signer != key.0 {
-                    return Err(anc(AnchorError::ConstraintSeeds));
+                    return Err(u32::from(AnchorError::ConstraintSeeds));
                 }
                 if grant.revoked {
-                    return Err(con(ConsentError::GrantRevoked));
+                    return Err(u32::from(ConsentError::GrantRevoked));
                 }
                 self.grants
                     .get_mut(&key)
@@ -1694,10 +1685,10 @@ impl Model {
             Op::CloseGrant { target, .. } => {
                 let key = self.grant_target(*target);
                 if self.grant(&key).is_none() {
-                    return Err(anc(AnchorError::AccountNotInitialized));
+                    return Err(u32::from(AnchorError::AccountNotInitialized));
                 }
                 if signer != key.0 {
-                    return Err(anc(AnchorError::ConstraintSeeds));
+                    return Err(u32::from(AnchorError::ConstraintSeeds));
                 }
                 self.grants.insert(key, None);
             }
@@ -1713,39 +1704,39 @@ impl Model {
                 let mask = self.access_mask(&key, *mask, *fit);
                 let quote = self.quote(&key, mask, now);
                 let Some(grant) = self.grant(&key) else {
-                    return Err(anc(AnchorError::AccountNotInitialized));
+                    return Err(u32::from(AnchorError::AccountNotInitialized));
                 };
                 if signer != key.1 {
-                    return Err(anc(AnchorError::ConstraintSeeds));
+                    return Err(u32::from(AnchorError::ConstraintSeeds));
                 }
                 if grant.revoked {
-                    return Err(con(ConsentError::GrantRevoked));
+                    return Err(u32::from(ConsentError::GrantRevoked));
                 }
                 if now >= grant.expires_at {
-                    return Err(con(ConsentError::GrantExpired));
+                    return Err(u32::from(ConsentError::GrantExpired));
                 }
                 if grant.max_uses != 0 && grant.uses >= grant.max_uses {
-                    return Err(con(ConsentError::GrantUsedUp));
+                    return Err(u32::from(ConsentError::GrantUsedUp));
                 }
                 if mask == 0 {
-                    return Err(con(ConsentError::EmptySelection));
+                    return Err(u32::from(ConsentError::EmptySelection));
                 }
                 if mask >> grant.credentials.len() != 0 {
-                    return Err(con(ConsentError::SelectionOutOfRange));
+                    return Err(u32::from(ConsentError::SelectionOutOfRange));
                 }
                 // The fees due, walking the selected credentials' accounts in grant order.
                 let chosen = selected(&grant.credentials, mask);
                 let mut due: Vec<(usize, FeeModel)> = Vec::new();
                 for (position, c) in chosen.iter().enumerate() {
                     let Some(credential) = &self.credentials[*c] else {
-                        return Err(con(ConsentError::CredentialNotOwnedByRegistry));
+                        return Err(u32::from(ConsentError::CredentialNotOwnedByRegistry));
                     };
                     let issuer = credential_issuer(*c);
                     if let Some(fee) = self.fees[issuer] {
                         if *omit_treasury {
                             // The next credential's account is read as the issuer; after the
                             // last one, the accounts run out.
-                            return Err(con(if position + 1 == chosen.len() {
+                            return Err(u32::from(if position + 1 == chosen.len() {
                                 ConsentError::CredentialAccountsMismatch
                             } else {
                                 ConsentError::IssuerMismatch
@@ -1761,24 +1752,24 @@ impl Model {
                 if let Some((_, first)) = due.first() {
                     let mint = first.mint;
                     if due.iter().any(|(_, fee)| fee.mint != mint) {
-                        return Err(con(ConsentError::MixedFeeMints));
+                        return Err(u32::from(ConsentError::MixedFeeMints));
                     }
                     let total: u64 = due.iter().map(|(_, fee)| fee.amount).sum();
                     let Some(pay) = pay else {
-                        return Err(con(ConsentError::FeeAccountsMissing));
+                        return Err(u32::from(ConsentError::FeeAccountsMissing));
                     };
                     let p = payment(pay, signer, quote);
                     if p.fee_mint != mint || p.payer_mint != mint {
-                        return Err(con(ConsentError::WrongFeeMint));
+                        return Err(u32::from(ConsentError::WrongFeeMint));
                     }
                     if RECRUITERS[p.payer] != signer {
-                        return Err(con(ConsentError::FeePayerNotGrantee));
+                        return Err(u32::from(ConsentError::FeePayerNotGrantee));
                     }
                     if total > p.max_fee {
-                        return Err(con(ConsentError::FeeAboveMaximum));
+                        return Err(u32::from(ConsentError::FeeAboveMaximum));
                     }
                     if self.payers[p.payer][mint] < total {
-                        return Err(con(ConsentError::InsufficientFeeBalance));
+                        return Err(u32::from(ConsentError::InsufficientFeeBalance));
                     }
                     paid = Some((p.payer, mint, total));
                 }
@@ -1804,7 +1795,7 @@ impl Model {
                     return Err(IN_USE);
                 }
                 if !codes_valid {
-                    return Err(con(ConsentError::InvalidCode));
+                    return Err(u32::from(ConsentError::InvalidCode));
                 }
                 let credentials = selection.keys(self);
                 self.check_credentials(signer, &credentials)?;
@@ -1830,20 +1821,20 @@ impl Model {
             } => {
                 let owner = CANDIDATES[*candidate];
                 if !self.listings.contains_key(&owner) {
-                    return Err(anc(AnchorError::AccountNotInitialized));
+                    return Err(u32::from(AnchorError::AccountNotInitialized));
                 }
                 if signer != owner {
-                    return Err(anc(AnchorError::ConstraintSeeds));
+                    return Err(u32::from(AnchorError::ConstraintSeeds));
                 }
                 if occupation.is_none()
                     && region.is_none()
                     && !available_from
                     && selection.is_none()
                 {
-                    return Err(con(ConsentError::NothingToUpdate));
+                    return Err(u32::from(ConsentError::NothingToUpdate));
                 }
                 if *occupation == Some(false) || *region == Some(false) {
-                    return Err(con(ConsentError::InvalidCode));
+                    return Err(u32::from(ConsentError::InvalidCode));
                 }
                 let credentials = selection.map(|s| update_selection(owner, s).keys(self));
                 if let Some(credentials) = &credentials {
@@ -1867,10 +1858,10 @@ impl Model {
             Op::CloseListing { candidate, .. } => {
                 let owner = CANDIDATES[*candidate];
                 if !self.listings.contains_key(&owner) {
-                    return Err(anc(AnchorError::AccountNotInitialized));
+                    return Err(u32::from(AnchorError::AccountNotInitialized));
                 }
                 if signer != owner {
-                    return Err(anc(AnchorError::ConstraintSeeds));
+                    return Err(u32::from(AnchorError::ConstraintSeeds));
                 }
                 self.listings.remove(&owner);
             }
@@ -1898,7 +1889,7 @@ impl Model {
             } => {
                 let key = self.request_target(*target);
                 let Some(current) = self.request(&key).cloned() else {
-                    return Err(anc(AnchorError::AccountNotInitialized));
+                    return Err(u32::from(AnchorError::AccountNotInitialized));
                 };
                 // Anchor creates the grant before it checks the other accounts.
                 let grant_key = (signer, key.1, *grant_id);
@@ -1906,30 +1897,30 @@ impl Model {
                     return Err(IN_USE);
                 }
                 if *wrong_requester {
-                    return Err(con(ConsentError::RequesterMismatch));
+                    return Err(u32::from(ConsentError::RequesterMismatch));
                 }
                 if signer != key.0 {
-                    return Err(con(ConsentError::NotSubject));
+                    return Err(u32::from(ConsentError::NotSubject));
                 }
                 if *long_sealed_key {
-                    return Err(con(ConsentError::SealedKeyTooLong));
+                    return Err(u32::from(ConsentError::SealedKeyTooLong));
                 }
                 if self.read.as_ref() != Some(&current) {
-                    return Err(con(ConsentError::RequestTermsChanged));
+                    return Err(u32::from(ConsentError::RequestTermsChanged));
                 }
                 let credentials = self.approve_keys(&key, *pick);
                 if credentials.is_empty() {
-                    return Err(con(ConsentError::NoCredentials));
+                    return Err(u32::from(ConsentError::NoCredentials));
                 }
                 for c in &credentials {
                     if self.credentials[*c].is_none() {
-                        return Err(con(ConsentError::CredentialNotOwnedByRegistry));
+                        return Err(u32::from(ConsentError::CredentialNotOwnedByRegistry));
                     }
                     if credential_subject(*c) != signer {
-                        return Err(con(ConsentError::CredentialOfAnotherSubject));
+                        return Err(u32::from(ConsentError::CredentialOfAnotherSubject));
                     }
                     if !current.asks_for(*c) {
-                        return Err(con(ConsentError::NotRequested));
+                        return Err(u32::from(ConsentError::NotRequested));
                     }
                 }
                 if !self.grants.contains_key(&grant_key) {
@@ -1954,13 +1945,13 @@ impl Model {
             } => {
                 let key = self.request_target(*target);
                 if self.request(&key).is_none() {
-                    return Err(anc(AnchorError::AccountNotInitialized));
+                    return Err(u32::from(AnchorError::AccountNotInitialized));
                 }
                 if *wrong_requester {
-                    return Err(con(ConsentError::RequesterMismatch));
+                    return Err(u32::from(ConsentError::RequesterMismatch));
                 }
                 if signer != key.0 {
-                    return Err(con(ConsentError::NotSubject));
+                    return Err(u32::from(ConsentError::NotSubject));
                 }
                 self.requests.insert(key, None);
             }
@@ -2749,7 +2740,7 @@ fn compare(w: &World, model: &Model, state: &ChainState) -> Result<(), String> {
                 g.subject == w.key(key.0)
                     && g.grantee == w.key(key.1)
                     && g.grant_id == key.2
-                    && (g.revoked_at != 0) == m.revoked
+                    && g.is_revoked() == m.revoked
                     && g.uses == m.uses
                     && g.max_uses == m.max_uses
                     && g.expires_at == m.expires_at
@@ -3041,10 +3032,10 @@ fn invariants(
     if let (Some((key, mask)), true) = (facts.access, facts.landed) {
         let grant = before.grants.get(&key).and_then(Option::as_ref);
         let grant = grant.ok_or_else(|| format!("access under missing grant {key:?} landed"))?;
-        for (i, reference) in grant.credentials.iter().enumerate() {
-            if i >= 16 || mask & (1 << i) == 0 {
-                continue;
-            }
+        let selected = grant
+            .selected(mask)
+            .map_err(|e| format!("access with mask {mask:#b} landed though refused: {e}"))?;
+        for reference in &selected {
             let CredentialRef::Account { address } = reference else {
                 return Err(format!("grant holds a cohort reference {reference:?}"));
             };
@@ -3063,9 +3054,7 @@ fn invariants(
             if !fee.is_set() {
                 continue;
             }
-            if before.issuers[issuer].status == IssuerStatus::Accredited
-                && credential.is_in_force(facts.now)
-            {
+            if before.issuers[issuer].is_accredited() && credential.is_in_force(facts.now) {
                 let treasury = (0..2)
                     .flat_map(|i| (0..MINTS).map(move |m| (i, m)))
                     .find(|(i, m)| w.treasuries[*i][*m] == fee.treasury)

@@ -48,10 +48,10 @@ pub fn program_name(program: &Pubkey) -> String {
 /// each count against real transactions, so this table and the message built from it cannot
 /// drift from what fits.
 pub const CREDENTIALS_PER_TRANSACTION: [(&str, usize); 5] = [
-    ("create_grant", 13),
+    ("create_grant (with a sealed document key)", 12),
     ("create_listing", 14),
     ("create_request", 12),
-    ("approve_request", 12),
+    ("approve_request (with a sealed document key)", 12),
     ("record_access (paid, distinct schemas)", 8),
 ];
 

@@ -6,14 +6,15 @@
 //! parser follows the invoke stack, so only lines written while the expected program is running
 //! count: another program in the same transaction cannot forge a Credence event.
 
-use anchor_lang::{
-    __private::base64::{Engine, engine::general_purpose::STANDARD},
-    AnchorDeserialize, Discriminator,
-    prelude::Pubkey,
-};
+use anchor_lang::{AnchorDeserialize, Discriminator, prelude::Pubkey};
 
+use base64::{Engine, engine::general_purpose::STANDARD};
+use credence_registry::events::NATIVE_EVENT_PREFIX;
+
+/// The line an SBF program's `sol_log_data` writes.
 const SBF_PREFIX: &str = "Program data: ";
-const NATIVE_PREFIX: &str = "Program log: data: ";
+/// What the runtime puts before a native program's log line.
+const PROGRAM_LOG: &str = "Program log: ";
 
 /// Every event payload (discriminator and body) that `program_id` itself logged, in order.
 pub fn raw_events(program_id: &Pubkey, logs: &[String]) -> Vec<Vec<u8>> {
@@ -38,9 +39,10 @@ pub fn raw_events(program_id: &Pubkey, logs: &[String]) -> Vec<Vec<u8>> {
         if stack.last() != Some(&program.as_str()) {
             continue;
         }
-        let payload = line
-            .strip_prefix(SBF_PREFIX)
-            .or_else(|| line.strip_prefix(NATIVE_PREFIX));
+        let payload = line.strip_prefix(SBF_PREFIX).or_else(|| {
+            line.strip_prefix(PROGRAM_LOG)
+                .and_then(|rest| rest.strip_prefix(NATIVE_EVENT_PREFIX))
+        });
         if let Some(Ok(bytes)) = payload.map(|b64| STANDARD.decode(b64.trim())) {
             out.push(bytes);
         }

@@ -141,4 +141,8 @@ pub enum ConsentError {
     /// The account passed as an issuer is not a registry issuer.
     #[msg("Account is not a registry issuer")]
     NotAnIssuer,
+    /// An account would be left breaking a rule its type keeps (its `invariant()`): a bug in the
+    /// program, refused rather than written.
+    #[msg("Account would break its invariant")]
+    InvariantViolated,
 }

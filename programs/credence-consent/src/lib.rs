@@ -10,7 +10,6 @@
 //! Discovery: a candidate may put an opt-in listing in the talent pool (codes and credentials,
 //! nothing personal); recruiters reach her through access requests she approves or declines.
 
-#![allow(unexpected_cfgs)]
 // Anchor's generated code returns large `Result`s.
 #![allow(clippy::result_large_err)]
 
@@ -74,7 +73,8 @@ pub mod credence_consent {
     /// `last_access_at`. Emits `AccessRecorded`, the candidate's audit record.
     ///
     /// Remaining accounts, for each selected credential in grant order: the credential, its
-    /// schema, and the schema's treasury when it carries a fee. Fees move from `fee_payer` (the
+    /// schema, and, when the schema carries a fee, the credential's issuer and the schema's
+    /// treasury. A fee is charged only while the issuer is accredited and the credential in force. Fees move from `fee_payer` (the
     /// grantee's token account) to each treasury through SPL Token's `transfer_checked`; the
     /// subject never pays. Emits `FeePaid` for each fee.
     pub fn record_access<'info>(

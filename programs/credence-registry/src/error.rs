@@ -128,4 +128,8 @@ pub enum RegistryError {
     /// The issuer's authority is not the one the admin named: someone else registered this id.
     #[msg("Issuer's authority is not the one named: the id was registered by another key")]
     IssuerAuthorityMismatch,
+    /// An account would be left breaking a rule its type keeps (its `invariant()`): a bug in the
+    /// program, refused rather than written.
+    #[msg("Account would break its invariant")]
+    InvariantViolated,
 }

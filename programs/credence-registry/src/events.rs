@@ -9,8 +9,15 @@ use anchor_lang::prelude::*;
 
 use crate::state::{CredentialStatus, IssuerStatus};
 
-/// Prefix of an event line written by a natively compiled program (after the runtime's `Program log: `).
+/// Prefix of an event line written by a natively compiled program, after the runtime's own
+/// `Program log: `: the full line is `Program log: data: <base64 of discriminator ‖ Borsh>`.
+/// Parsers of the native form (the SDK's event reader) build their prefix from this constant.
 pub const NATIVE_EVENT_PREFIX: &str = "data: ";
+
+/// The `base64` crate, for [`crate::emit_event!`]'s expansion in other crates (the consent
+/// program) without their own dependency. Not part of the API.
+#[doc(hidden)]
+pub use base64 as __base64;
 
 /// Emits an Anchor event so that it reaches the transaction's log messages on every target.
 #[macro_export]
@@ -22,12 +29,12 @@ macro_rules! emit_event {
         }
         #[cfg(not(target_os = "solana"))]
         {
-            use ::anchor_lang::__private::base64::Engine as _;
+            use $crate::events::__base64::Engine as _;
             let data = ::anchor_lang::Event::data(&$event);
             ::anchor_lang::compat::solana_sysvar::program_stubs::sol_log(&::std::format!(
                 "{}{}",
                 $crate::events::NATIVE_EVENT_PREFIX,
-                ::anchor_lang::__private::base64::engine::general_purpose::STANDARD.encode(data)
+                $crate::events::__base64::engine::general_purpose::STANDARD.encode(data)
             ));
         }
     }};

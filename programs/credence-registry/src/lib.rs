@@ -6,7 +6,6 @@
 //! Who may do what: the registry admin governs the registry and accredits issuers; an issuer's
 //! authority (or a live delegate with the permission) issues and changes its credentials.
 
-#![allow(unexpected_cfgs)]
 // Anchor's generated code returns large `Result`s.
 #![allow(clippy::result_large_err)]
 

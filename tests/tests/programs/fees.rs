@@ -2,7 +2,7 @@
 //! the real SPL Token program, with balances asserted before and after every attempt.
 
 use anchor_lang::error::ErrorCode as AnchorError;
-use anchor_lang::Space;
+use anchor_lang::{AccountDeserialize, Space};
 use credence_consent::{
     error::ConsentError,
     events::{AccessRecorded, FeePaid},
@@ -19,9 +19,15 @@ use credence_sdk::ix::{
     registry::{self as rix, CredentialChange, IssuerDecision},
 };
 use credence_tests::{
-    assert_error, assert_instruction_error, issuer_args,
+    assert_error, assert_instruction_error,
+    fixtures::{
+        fixture_admin, fixture_json, fixture_path, load_fixture, schema_v1_account,
+        SCHEMA_V1_CREATED_AT, SCHEMA_V1_FIXTURE,
+    },
+    issuer_args,
     security::{anchor_bytes, forge_account},
-    token_balance, FeeSetup, FeeToken, Outcome, Scenario, Stage, DECIMALS, FEE,
+    token_balance, FeeSetup, FeeToken, Outcome, Scenario, Stage, TestChain, ACTOR_LAMPORTS,
+    DECIMALS, FEE, SCHEMA_NAME,
 };
 use solana_instruction::error::InstructionError;
 use solana_pubkey::Pubkey;
@@ -737,4 +743,112 @@ async fn record_access_audit_event_survives_the_log_limit() {
         "{bytes} log bytes exceed the limit:\n{}",
         out.logs.join("\n")
     );
+}
+
+// ---------------------------------------------------------------- a schema of the first layout
+
+/// How `tests/fixtures/schema-v1-before-fees.json` was produced, and a check that it still is
+/// what the first layout wrote: `fixtures::schema_v1_account` serialises `SchemaV1`, the
+/// `Schema` of commit a21138a field for field, as that version's `create_schema` stored it.
+/// Run with `CREDENCE_WRITE_FIXTURES=1` to write the file.
+#[test]
+fn schema_v1_fixture_is_the_first_layout() {
+    let (address, account) = schema_v1_account();
+    if std::env::var_os("CREDENCE_WRITE_FIXTURES").is_some() {
+        let description = "A registry Schema account as the first layout (commit a21138a, before \
+            verification fees) wrote it: create_schema of 'nursing-licence' v1 by issuer 'unilag' \
+            of registry 'uk-nursing', whose admin key is the fixed credence_tests::fixtures::\
+            FIXTURE_ADMIN_SECRET. Its last 96 bytes of fields were one zeroed reserved array, \
+            where SchemaFee and a shorter reserved now sit. Produced by credence_tests::fixtures::\
+            schema_v1_account (the v1 struct, Borsh after the Schema discriminator, zero-padded \
+            to 366 bytes) with CREDENCE_WRITE_FIXTURES=1 cargo test -p credence-tests --test \
+            programs schema_v1_fixture_is_the_first_layout.";
+        std::fs::write(
+            fixture_path(SCHEMA_V1_FIXTURE),
+            fixture_json(description, &address, &account),
+        )
+        .expect("write the fixture");
+    }
+    let (fixture_address, fixture) = load_fixture(SCHEMA_V1_FIXTURE);
+    assert_eq!(fixture_address, address);
+    assert_eq!(fixture, account);
+}
+
+/// A schema written before fees existed loads as "no fee", takes a new issuance, and a
+/// `record_access` over a credential of it, even one offering to pay, moves no token.
+#[tokio::test]
+async fn schema_of_the_first_layout_loads_without_a_fee_and_charges_nothing() {
+    let (address, account) = load_fixture(SCHEMA_V1_FIXTURE);
+    let decoded = Schema::try_deserialize(&mut account.data.as_slice()).expect("v1 decodes");
+    assert!(!decoded.fee.is_set());
+    assert_eq!(decoded.fee, SchemaFee::default());
+    assert_eq!(decoded.reserved, [0; 23]);
+    assert_eq!(decoded.name, SCHEMA_NAME);
+    assert_eq!(decoded.created_at, SCHEMA_V1_CREATED_AT);
+
+    let mut program_test = credence_sdk::transport::embedded::program_test();
+    program_test.add_account(address, account);
+    let mut chain = TestChain::start_with(program_test).await;
+    let admin = fixture_admin();
+    chain.fund(&admin.pubkey(), ACTOR_LAMPORTS).await;
+    let mut s = Scenario::build_on(chain, admin, Stage::AccreditedIssuer).await;
+    assert_eq!(
+        s.schema, address,
+        "the fixture sits at the scenario's schema"
+    );
+    assert!(!schema(&mut s).await.fee.is_set());
+
+    // The current program issues under it (and writes it back with the counter moved).
+    let credential_id = s.credential_id;
+    assert_eq!(s.issue(credential_id).await, s.credential);
+    let after_issue = schema(&mut s).await;
+    assert_eq!(after_issue.credentials_issued, 1);
+    assert!(!after_issue.fee.is_set());
+    let args = s.grant_args(s.grant_id, vec![s.credential]).await;
+    let subject = s.subject.insecure_clone();
+    s.chain
+        .send_ok(&[cix::create_grant(&subject.pubkey(), args)], &[&subject])
+        .await;
+
+    // A grantee that offers to pay (its token account, the mint, a maximum) is charged nothing.
+    let token = FeeToken::create(&mut s.chain).await;
+    let recruiter = s.recruiter.insecure_clone();
+    let payer = token
+        .fund(&mut s.chain, &recruiter.pubkey(), 10 * FEE)
+        .await;
+    let grant = s.grant;
+    let accessed = s.accessed(&grant, 1).await;
+    assert_eq!(accessed.len(), 1);
+    assert_eq!(accessed[0].treasury, None);
+    let ix = cix::record_paid_access(
+        &recruiter.pubkey(),
+        &grant,
+        1,
+        AccessOutcome::Verified,
+        &accessed,
+        Some(FeePayment {
+            payer,
+            mint: token.mint,
+            max_fee: FEE,
+        }),
+    );
+    let out = s.chain.send_ok(&[ix], &[&recruiter]).await;
+    assert!(out.events::<FeePaid>(&CONSENT).is_empty());
+    let recorded: Vec<AccessRecorded> = out.events(&CONSENT);
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0].fees_paid, 0);
+    assert_eq!(token_balance(&mut s.chain, &payer).await, 10 * FEE);
+
+    // And one that passes no fee accounts at all is recorded too.
+    let ix = cix::record_access(
+        &recruiter.pubkey(),
+        &grant,
+        1,
+        AccessOutcome::Verified,
+        &accessed,
+    );
+    let out = s.chain.send_ok(&[ix], &[&recruiter]).await;
+    assert_eq!(out.events::<AccessRecorded>(&CONSENT)[0].fees_paid, 0);
+    assert_eq!(grant_uses(&mut s).await, 2);
+    assert_eq!(token_balance(&mut s.chain, &payer).await, 10 * FEE);
 }

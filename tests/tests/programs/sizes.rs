@@ -62,7 +62,8 @@ fn account_sizes_are_pinned() {
 #[test]
 fn credentials_per_transaction_for_the_pool_and_fees_are_pinned() {
     use credence_consent::{
-        state::CredentialRef, ApproveRequestArgs, CreateListingArgs, CreateRequestArgs,
+        state::CredentialRef, ApproveRequestArgs, CreateGrantArgs, CreateListingArgs,
+        CreateRequestArgs,
     };
     use credence_sdk::{
         ix::consent::{record_paid_access, Accessed, FeePayment},
@@ -83,6 +84,20 @@ fn credentials_per_transaction_for_the_pool_and_fees_are_pinned() {
             .last()
             .unwrap_or(0)
     };
+    let grant = most(&|n| {
+        credence_sdk::ix::consent::create_grant(
+            &payer,
+            CreateGrantArgs {
+                grant_id: 1,
+                grantee: Pubkey::new_unique(),
+                credentials: refs(n),
+                purpose: "Recruitment: ICU nurse, St Mary's Hospital".into(),
+                expires_at: 1_800_000_000,
+                max_uses: 0,
+                sealed_key: vec![0; 80],
+            },
+        )
+    });
     let listing = most(&|n| {
         credence_sdk::ix::consent::create_listing(
             &payer,
@@ -147,10 +162,13 @@ fn credentials_per_transaction_for_the_pool_and_fees_are_pinned() {
             }),
         )
     });
-    println!("listing {listing}, request {request}, approval {approve}, paid access {paid}");
+    println!(
+        "grant {grant}, listing {listing}, request {request}, approval {approve}, paid access {paid}"
+    );
+    // The SDK's TransactionTooLarge message is built from this table: it must say what fits.
     assert_eq!(
-        (listing, request, approve, paid),
-        (14, 12, 12, 8),
-        "credentials per 1,232-byte transaction: listing, request, approval (80-byte sealed key), paid access (distinct schemas and treasuries, one issuer)"
+        credence_sdk::error::CREDENTIALS_PER_TRANSACTION.map(|(_, n)| n),
+        [grant, listing, request, approve, paid],
+        "credentials per 1,232-byte transaction: grant and approval (80-byte sealed key), listing, request, paid access (distinct schemas and treasuries, one issuer)"
     );
 }

@@ -1,5 +1,6 @@
 //! One instruction per file.
 
+pub mod checks;
 pub mod grant;
 pub mod listing;
 pub mod request;

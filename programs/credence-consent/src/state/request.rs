@@ -1,7 +1,10 @@
 use anchor_lang::prelude::*;
 
 use crate::{
-    constants::{MAX_GRANT_CREDENTIALS, MAX_PURPOSE_LEN, MAX_REQUEST_SCHEMAS},
+    constants::{
+        MAX_GRANT_CREDENTIALS, MAX_PURPOSE_LEN, MAX_REQUEST_DURATION_SECS, MAX_REQUEST_SCHEMAS,
+    },
+    error::ConsentError,
     state::CredentialRef,
 };
 
@@ -108,6 +111,32 @@ impl AccessRequest {
         solana_sha256_hasher::hashv(&[REQUEST_TERMS_DOMAIN, &terms]).to_bytes()
     }
 
+    /// The rules `create_request` keeps (`InvariantViolated` otherwise): at most
+    /// [`MAX_GRANT_CREDENTIALS`] credentials and [`MAX_REQUEST_SCHEMAS`] schemas, not both empty;
+    /// a purpose of 1 to [`MAX_PURPOSE_LEN`] bytes; a duration of more than zero and at most
+    /// [`MAX_REQUEST_DURATION_SECS`]; a usable recipient key.
+    pub fn invariant(&self) -> Result<()> {
+        require!(
+            self.credentials.len() <= MAX_GRANT_CREDENTIALS
+                && self.schemas.len() <= MAX_REQUEST_SCHEMAS
+                && !(self.credentials.is_empty() && self.schemas.is_empty()),
+            ConsentError::InvariantViolated
+        );
+        require!(
+            !self.purpose.is_empty() && self.purpose.len() <= MAX_PURPOSE_LEN,
+            ConsentError::InvariantViolated
+        );
+        require!(
+            self.duration_secs > 0 && self.duration_secs <= MAX_REQUEST_DURATION_SECS,
+            ConsentError::InvariantViolated
+        );
+        require!(
+            is_usable_x25519_key(&self.recipient_key),
+            ConsentError::InvariantViolated
+        );
+        Ok(())
+    }
+
     fn write_terms(&self, out: &mut Vec<u8>) -> std::io::Result<()> {
         self.subject.serialize(out)?;
         self.requester.serialize(out)?;
@@ -119,5 +148,80 @@ impl AccessRequest {
         self.max_uses.serialize(out)?;
         self.recipient_key.serialize(out)?;
         self.created_at.serialize(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code<T: std::fmt::Debug>(result: Result<T>) -> u32 {
+        match result {
+            Err(Error::AnchorError(error)) => error.error_code_number,
+            other => panic!("expected an Anchor error, got {other:?}"),
+        }
+    }
+
+    fn request() -> AccessRequest {
+        AccessRequest {
+            subject: Pubkey::new_unique(),
+            requester: Pubkey::new_unique(),
+            request_id: 1,
+            version: 1,
+            bump: 255,
+            credentials: vec![],
+            schemas: vec![Pubkey::new_unique()],
+            purpose: "Recruitment".into(),
+            duration_secs: 3_600,
+            max_uses: 0,
+            recipient_key: [7; 32],
+            created_at: 100,
+            reserved: [0; 32],
+        }
+    }
+
+    #[test]
+    fn invariant_holds_for_a_valid_request() {
+        request().invariant().unwrap();
+        let mut r = request();
+        r.schemas.clear();
+        r.credentials = vec![
+            CredentialRef::Account {
+                address: Pubkey::new_unique()
+            };
+            MAX_GRANT_CREDENTIALS
+        ];
+        r.duration_secs = MAX_REQUEST_DURATION_SECS;
+        r.invariant().unwrap();
+    }
+
+    #[test]
+    fn invariant_fails_on_each_broken_rule() {
+        let broken: [fn(&mut AccessRequest); 8] = [
+            |r| r.schemas.clear(),
+            |r| r.schemas = vec![Pubkey::default(); MAX_REQUEST_SCHEMAS + 1],
+            |r| {
+                r.credentials = vec![
+                    CredentialRef::Account {
+                        address: Pubkey::default()
+                    };
+                    MAX_GRANT_CREDENTIALS + 1
+                ]
+            },
+            |r| r.purpose.clear(),
+            |r| r.purpose = "p".repeat(MAX_PURPOSE_LEN + 1),
+            |r| r.duration_secs = 0,
+            |r| r.duration_secs = MAX_REQUEST_DURATION_SECS + 1,
+            |r| r.recipient_key = [0; 32],
+        ];
+        for (i, breaking) in broken.iter().enumerate() {
+            let mut r = request();
+            breaking(&mut r);
+            assert_eq!(
+                code(r.invariant()),
+                u32::from(ConsentError::InvariantViolated),
+                "rule {i}"
+            );
+        }
     }
 }

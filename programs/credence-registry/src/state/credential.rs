@@ -1,5 +1,7 @@
 use anchor_lang::prelude::*;
 
+use crate::error::RegistryError;
+
 /// Status of a credential. Expiry is not a status: it follows from `expires_at` and the clock.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
 pub enum CredentialStatus {
@@ -50,6 +52,11 @@ pub struct Credential {
 }
 
 impl Credential {
+    /// Whether the issuer has revoked the credential (revocation is final).
+    pub fn is_revoked(&self) -> bool {
+        self.status == CredentialStatus::Revoked
+    }
+
     /// Whether the credential has expired at `now`.
     pub fn is_expired(&self, now: i64) -> bool {
         self.expires_at != 0 && now >= self.expires_at
@@ -59,5 +66,101 @@ impl Credential {
     /// charged only for a credential in force.
     pub fn is_in_force(&self, now: i64) -> bool {
         self.status == CredentialStatus::Active && now >= self.valid_from && !self.is_expired(now)
+    }
+
+    /// The rules every instruction that writes a credential keeps (`InvariantViolated`
+    /// otherwise): an expiry, if any, after `valid_from`; a revocation reason exactly when
+    /// revoked.
+    pub fn invariant(&self) -> Result<()> {
+        require!(
+            self.expires_at == 0 || self.expires_at > self.valid_from,
+            RegistryError::InvariantViolated
+        );
+        require!(
+            (self.status == CredentialStatus::Revoked) == (self.revocation_reason != 0),
+            RegistryError::InvariantViolated
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The program error code `result` failed with.
+    fn code<T: std::fmt::Debug>(result: Result<T>) -> u32 {
+        match result {
+            Err(Error::AnchorError(error)) => error.error_code_number,
+            other => panic!("expected an Anchor error, got {other:?}"),
+        }
+    }
+
+    fn credential() -> Credential {
+        Credential {
+            issuer: Pubkey::new_unique(),
+            subject: Pubkey::new_unique(),
+            schema: Pubkey::new_unique(),
+            credential_id: [1; 32],
+            commitment: [2; 32],
+            issued_by: Pubkey::new_unique(),
+            issued_at: 100,
+            valid_from: 100,
+            expires_at: 1_000,
+            status: CredentialStatus::Active,
+            revocation_reason: 0,
+            version: 1,
+            bump: 255,
+            reserved: [0; 8],
+        }
+    }
+
+    #[test]
+    fn is_expired_and_is_in_force() {
+        let mut c = credential();
+        assert!(!c.is_in_force(99));
+        assert!(c.is_in_force(100));
+        assert!(!c.is_expired(999));
+        assert!(c.is_expired(1_000));
+        assert!(!c.is_in_force(1_000));
+        c.status = CredentialStatus::Suspended;
+        assert!(!c.is_in_force(500));
+        assert!(!c.is_revoked());
+        c.status = CredentialStatus::Revoked;
+        assert!(c.is_revoked());
+        assert!(!c.is_in_force(500));
+        c.status = CredentialStatus::Active;
+        c.expires_at = 0;
+        assert!(!c.is_expired(i64::MAX));
+        assert!(c.is_in_force(i64::MAX));
+    }
+
+    #[test]
+    fn invariant_holds_for_issued_and_revoked_credentials() {
+        let mut c = credential();
+        c.invariant().unwrap();
+        c.expires_at = 0;
+        c.invariant().unwrap();
+        c.status = CredentialStatus::Revoked;
+        c.revocation_reason = 4;
+        c.invariant().unwrap();
+    }
+
+    #[test]
+    fn invariant_fails_on_each_broken_rule() {
+        let broken: [fn(&mut Credential); 3] = [
+            |c| c.expires_at = c.valid_from,
+            |c| c.status = CredentialStatus::Revoked,
+            |c| c.revocation_reason = 1,
+        ];
+        for (i, breaking) in broken.iter().enumerate() {
+            let mut c = credential();
+            breaking(&mut c);
+            assert_eq!(
+                code(c.invariant()),
+                u32::from(RegistryError::InvariantViolated),
+                "rule {i}"
+            );
+        }
     }
 }

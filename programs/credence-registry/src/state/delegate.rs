@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::error::RegistryError;
+use crate::{constants::PERMISSION_ALL, error::RegistryError};
 
 /// An issuing agent of an issuer (a registrar's staff key, an HR system) with permissions and an expiry.
 // PDA ["delegate", issuer, delegate_key]
@@ -34,5 +34,79 @@ impl Delegate {
             RegistryError::DelegateMissingPermission
         );
         Ok(())
+    }
+
+    /// The rules `add_delegate` keeps (`InvariantViolated` otherwise): a non-empty combination
+    /// of known permission bits, and an expiry after creation.
+    pub fn invariant(&self) -> Result<()> {
+        require!(
+            self.permissions != 0 && self.permissions & !PERMISSION_ALL == 0,
+            RegistryError::InvariantViolated
+        );
+        require!(
+            self.expires_at > self.created_at,
+            RegistryError::InvariantViolated
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The program error code `result` failed with.
+    fn code<T: std::fmt::Debug>(result: Result<T>) -> u32 {
+        match result {
+            Err(Error::AnchorError(error)) => error.error_code_number,
+            other => panic!("expected an Anchor error, got {other:?}"),
+        }
+    }
+
+    fn delegate() -> Delegate {
+        Delegate {
+            issuer: Pubkey::new_unique(),
+            delegate: Pubkey::new_unique(),
+            version: 1,
+            bump: 255,
+            permissions: PERMISSION_ALL,
+            expires_at: 1_000,
+            created_at: 100,
+            reserved: [0; 32],
+        }
+    }
+
+    #[test]
+    fn check_refuses_an_expired_delegate_and_a_missing_permission() {
+        let mut d = delegate();
+        d.check(PERMISSION_ALL, 999).unwrap();
+        assert_eq!(
+            code(d.check(1, 1_000)),
+            u32::from(RegistryError::DelegateExpired)
+        );
+        d.permissions = 1;
+        assert_eq!(
+            code(d.check(0b10, 500)),
+            u32::from(RegistryError::DelegateMissingPermission)
+        );
+    }
+
+    #[test]
+    fn invariant_fails_on_each_broken_rule() {
+        delegate().invariant().unwrap();
+        let broken: [fn(&mut Delegate); 3] = [
+            |d| d.permissions = 0,
+            |d| d.permissions = PERMISSION_ALL + 1,
+            |d| d.expires_at = d.created_at,
+        ];
+        for (i, breaking) in broken.iter().enumerate() {
+            let mut d = delegate();
+            breaking(&mut d);
+            assert_eq!(
+                code(d.invariant()),
+                u32::from(RegistryError::InvariantViolated),
+                "rule {i}"
+            );
+        }
     }
 }

@@ -1,7 +1,8 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{
-    MAX_DISPLAY_NAME_LEN, MAX_JURISDICTION_LEN, MAX_SEED_NAME_LEN, MAX_URI_LEN,
+use crate::{
+    constants::{MAX_DISPLAY_NAME_LEN, MAX_JURISDICTION_LEN, MAX_SEED_NAME_LEN, MAX_URI_LEN},
+    error::RegistryError,
 };
 
 /// Lifecycle of an issuer within a registry.
@@ -62,5 +63,177 @@ impl Issuer {
     /// Whether the issuer may issue and its credentials verify.
     pub fn is_accredited(&self) -> bool {
         self.status == IssuerStatus::Accredited
+    }
+
+    /// Whether the admin has revoked the issuer (revocation is final): it may change nothing.
+    pub fn is_revoked(&self) -> bool {
+        self.status == IssuerStatus::Revoked
+    }
+
+    /// Counts one credential issued. Refuses `Overflow` past `u64::MAX`.
+    pub fn record_issuance(&mut self) -> Result<()> {
+        self.credentials_issued = self
+            .credentials_issued
+            .checked_add(1)
+            .ok_or(RegistryError::Overflow)?;
+        Ok(())
+    }
+
+    /// Counts one schema created. Refuses `Overflow` past `u32::MAX`.
+    pub fn record_schema(&mut self) -> Result<()> {
+        self.schema_count = self
+            .schema_count
+            .checked_add(1)
+            .ok_or(RegistryError::Overflow)?;
+        Ok(())
+    }
+
+    /// Counts one delegate added. Refuses `Overflow` past `u32::MAX`.
+    pub fn add_delegate(&mut self) -> Result<()> {
+        self.delegate_count = self
+            .delegate_count
+            .checked_add(1)
+            .ok_or(RegistryError::Overflow)?;
+        Ok(())
+    }
+
+    /// Counts one delegate removed. Refuses `Overflow` below zero.
+    pub fn remove_delegate(&mut self) -> Result<()> {
+        self.delegate_count = self
+            .delegate_count
+            .checked_sub(1)
+            .ok_or(RegistryError::Overflow)?;
+        Ok(())
+    }
+
+    /// The rules every instruction that writes an issuer keeps (`InvariantViolated` otherwise):
+    /// an id of 1 to [`MAX_SEED_NAME_LEN`] bytes, a name of 1 to [`MAX_DISPLAY_NAME_LEN`], a URI
+    /// of at most [`MAX_URI_LEN`], a jurisdiction of 1 to [`MAX_JURISDICTION_LEN`], and a last
+    /// change not before registration.
+    pub fn invariant(&self) -> Result<()> {
+        require!(
+            !self.issuer_id.is_empty() && self.issuer_id.len() <= MAX_SEED_NAME_LEN,
+            RegistryError::InvariantViolated
+        );
+        require!(
+            !self.name.is_empty() && self.name.len() <= MAX_DISPLAY_NAME_LEN,
+            RegistryError::InvariantViolated
+        );
+        require!(
+            self.uri.len() <= MAX_URI_LEN,
+            RegistryError::InvariantViolated
+        );
+        require!(
+            !self.jurisdiction.is_empty() && self.jurisdiction.len() <= MAX_JURISDICTION_LEN,
+            RegistryError::InvariantViolated
+        );
+        require!(
+            self.updated_at >= self.registered_at,
+            RegistryError::InvariantViolated
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The program error code `result` failed with.
+    fn code<T: std::fmt::Debug>(result: Result<T>) -> u32 {
+        match result {
+            Err(Error::AnchorError(error)) => error.error_code_number,
+            other => panic!("expected an Anchor error, got {other:?}"),
+        }
+    }
+
+    fn issuer() -> Issuer {
+        Issuer {
+            registry: Pubkey::new_unique(),
+            authority: Pubkey::new_unique(),
+            version: 1,
+            bump: 255,
+            status: IssuerStatus::Pending,
+            issuer_id: "unilag".into(),
+            name: "University of Lagos".into(),
+            uri: String::new(),
+            jurisdiction: "NG".into(),
+            registered_at: 100,
+            updated_at: 100,
+            credentials_issued: 0,
+            schema_count: 0,
+            delegate_count: 0,
+            reserved: [0; 64],
+        }
+    }
+
+    #[test]
+    fn is_accredited_only_when_accredited() {
+        let mut i = issuer();
+        for (status, accredited) in [
+            (IssuerStatus::Pending, false),
+            (IssuerStatus::Accredited, true),
+            (IssuerStatus::Suspended, false),
+            (IssuerStatus::Revoked, false),
+        ] {
+            i.status = status;
+            assert_eq!(i.is_accredited(), accredited, "{status:?}");
+            assert_eq!(
+                i.is_revoked(),
+                status == IssuerStatus::Revoked,
+                "{status:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn counters_count() {
+        let mut i = issuer();
+        i.record_issuance().unwrap();
+        i.record_schema().unwrap();
+        i.add_delegate().unwrap();
+        i.add_delegate().unwrap();
+        i.remove_delegate().unwrap();
+        assert_eq!(
+            (i.credentials_issued, i.schema_count, i.delegate_count),
+            (1, 1, 1)
+        );
+        i.invariant().unwrap();
+    }
+
+    #[test]
+    fn counters_fail_on_overflow() {
+        let overflow = u32::from(RegistryError::Overflow);
+        let mut i = issuer();
+        assert_eq!(code(i.remove_delegate()), overflow);
+        i.credentials_issued = u64::MAX;
+        i.schema_count = u32::MAX;
+        i.delegate_count = u32::MAX;
+        assert_eq!(code(i.record_issuance()), overflow);
+        assert_eq!(code(i.record_schema()), overflow);
+        assert_eq!(code(i.add_delegate()), overflow);
+    }
+
+    #[test]
+    fn invariant_fails_on_each_broken_rule() {
+        let broken: [fn(&mut Issuer); 8] = [
+            |i| i.issuer_id.clear(),
+            |i| i.issuer_id = "i".repeat(MAX_SEED_NAME_LEN + 1),
+            |i| i.name.clear(),
+            |i| i.name = "n".repeat(MAX_DISPLAY_NAME_LEN + 1),
+            |i| i.uri = "u".repeat(MAX_URI_LEN + 1),
+            |i| i.jurisdiction.clear(),
+            |i| i.jurisdiction = "j".repeat(MAX_JURISDICTION_LEN + 1),
+            |i| i.updated_at = 99,
+        ];
+        for (n, breaking) in broken.iter().enumerate() {
+            let mut i = issuer();
+            breaking(&mut i);
+            assert_eq!(
+                code(i.invariant()),
+                u32::from(RegistryError::InvariantViolated),
+                "rule {n}"
+            );
+        }
     }
 }

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::MAX_SEED_NAME_LEN;
+use crate::{constants::MAX_SEED_NAME_LEN, error::RegistryError, state::IssuerStatus};
 
 /// A trust framework (for example a national regulator's list of accredited issuers), governed by
 /// its admin. Recruiters choose which registries they trust.
@@ -31,4 +31,152 @@ pub struct Registry {
     pub created_at: i64,
     /// Space kept for future fields.
     pub reserved: [u8; 64],
+}
+
+impl Registry {
+    /// Counts a newly registered issuer. Refuses `Overflow` past `u32::MAX` issuers.
+    pub fn record_issuer(&mut self) -> Result<()> {
+        self.issuer_count = self
+            .issuer_count
+            .checked_add(1)
+            .ok_or(RegistryError::Overflow)?;
+        Ok(())
+    }
+
+    /// Keeps `accredited_count` as an issuer moves from `previous` to `to`: one fewer when it
+    /// leaves `Accredited`, one more when it enters it. Refuses `Overflow` on a count that would
+    /// leave `u32`.
+    pub fn on_issuer_status_change(
+        &mut self,
+        previous: IssuerStatus,
+        to: IssuerStatus,
+    ) -> Result<()> {
+        if previous == IssuerStatus::Accredited {
+            self.accredited_count = self
+                .accredited_count
+                .checked_sub(1)
+                .ok_or(RegistryError::Overflow)?;
+        }
+        if to == IssuerStatus::Accredited {
+            self.accredited_count = self
+                .accredited_count
+                .checked_add(1)
+                .ok_or(RegistryError::Overflow)?;
+        }
+        Ok(())
+    }
+
+    /// The rules every instruction that writes a registry keeps (`InvariantViolated`
+    /// otherwise): a name of 1 to [`MAX_SEED_NAME_LEN`] bytes, and no more issuers accredited
+    /// than ever registered.
+    pub fn invariant(&self) -> Result<()> {
+        require!(
+            !self.name.is_empty() && self.name.len() <= MAX_SEED_NAME_LEN,
+            RegistryError::InvariantViolated
+        );
+        require!(
+            self.accredited_count <= self.issuer_count,
+            RegistryError::InvariantViolated
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The program error code `result` failed with.
+    fn code<T: std::fmt::Debug>(result: Result<T>) -> u32 {
+        match result {
+            Err(Error::AnchorError(error)) => error.error_code_number,
+            other => panic!("expected an Anchor error, got {other:?}"),
+        }
+    }
+
+    fn registry() -> Registry {
+        Registry {
+            creator: Pubkey::new_unique(),
+            admin: Pubkey::new_unique(),
+            pending_admin: None,
+            version: 1,
+            bump: 255,
+            paused: false,
+            name: "nmc".into(),
+            issuer_count: 0,
+            accredited_count: 0,
+            created_at: 100,
+            reserved: [0; 64],
+        }
+    }
+
+    #[test]
+    fn record_issuer_counts() {
+        let mut r = registry();
+        r.record_issuer().unwrap();
+        r.record_issuer().unwrap();
+        assert_eq!(r.issuer_count, 2);
+        r.invariant().unwrap();
+    }
+
+    #[test]
+    fn record_issuer_fails_on_overflow() {
+        let mut r = registry();
+        r.issuer_count = u32::MAX;
+        assert_eq!(code(r.record_issuer()), u32::from(RegistryError::Overflow));
+    }
+
+    #[test]
+    fn on_issuer_status_change_keeps_the_accredited_count() {
+        use IssuerStatus::*;
+        let mut r = registry();
+        r.issuer_count = 1;
+        r.on_issuer_status_change(Pending, Accredited).unwrap();
+        assert_eq!(r.accredited_count, 1);
+        r.on_issuer_status_change(Accredited, Suspended).unwrap();
+        assert_eq!(r.accredited_count, 0);
+        r.on_issuer_status_change(Suspended, Accredited).unwrap();
+        assert_eq!(r.accredited_count, 1);
+        r.on_issuer_status_change(Accredited, Revoked).unwrap();
+        assert_eq!(r.accredited_count, 0);
+        r.on_issuer_status_change(Suspended, Revoked).unwrap();
+        assert_eq!(r.accredited_count, 0);
+        r.invariant().unwrap();
+    }
+
+    #[test]
+    fn on_issuer_status_change_fails_on_overflow() {
+        use IssuerStatus::*;
+        let mut r = registry();
+        assert_eq!(
+            code(r.on_issuer_status_change(Accredited, Suspended)),
+            u32::from(RegistryError::Overflow)
+        );
+        r.accredited_count = u32::MAX;
+        assert_eq!(
+            code(r.on_issuer_status_change(Pending, Accredited)),
+            u32::from(RegistryError::Overflow)
+        );
+    }
+
+    #[test]
+    fn invariant_fails_on_each_broken_rule() {
+        let broken: [fn(&mut Registry); 3] = [
+            |r| r.name.clear(),
+            |r| r.name = "n".repeat(MAX_SEED_NAME_LEN + 1),
+            |r| {
+                r.issuer_count = 1;
+                r.accredited_count = 2;
+            },
+        ];
+        for (i, breaking) in broken.iter().enumerate() {
+            let mut r = registry();
+            breaking(&mut r);
+            assert_eq!(
+                code(r.invariant()),
+                u32::from(RegistryError::InvariantViolated),
+                "rule {i}"
+            );
+        }
+    }
 }

@@ -1,6 +1,9 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{MAX_SEED_NAME_LEN, MAX_URI_LEN};
+use crate::{
+    constants::{MAX_SEED_NAME_LEN, MAX_URI_LEN},
+    error::RegistryError,
+};
 
 /// A credential type published by an issuer: a name, a version and the JSON schema documents follow.
 // PDA ["schema", issuer, name, version.to_le_bytes()]
@@ -40,6 +43,40 @@ pub struct Schema {
     pub reserved: [u8; 23],
 }
 
+impl Schema {
+    /// Counts one credential issued under the schema. Refuses `Overflow` past `u64::MAX`.
+    pub fn record_issuance(&mut self) -> Result<()> {
+        self.credentials_issued = self
+            .credentials_issued
+            .checked_add(1)
+            .ok_or(RegistryError::Overflow)?;
+        Ok(())
+    }
+
+    /// The rules every instruction that writes a schema keeps (`InvariantViolated` otherwise):
+    /// a name of 1 to [`MAX_SEED_NAME_LEN`] bytes, a URI of at most [`MAX_URI_LEN`], a default
+    /// validity not negative, and a fee either set or all zero.
+    pub fn invariant(&self) -> Result<()> {
+        require!(
+            !self.name.is_empty() && self.name.len() <= MAX_SEED_NAME_LEN,
+            RegistryError::InvariantViolated
+        );
+        require!(
+            self.uri.len() <= MAX_URI_LEN,
+            RegistryError::InvariantViolated
+        );
+        require!(
+            self.default_validity_secs >= 0,
+            RegistryError::InvariantViolated
+        );
+        require!(
+            self.fee.is_set() || self.fee == SchemaFee::default(),
+            RegistryError::InvariantViolated
+        );
+        Ok(())
+    }
+}
+
 /// A schema's verification fee in an SPL token, paid by the recruiter to the issuer's treasury.
 /// Occupies the space the first layout reserved, so schemas created before fees existed read as
 /// "no fee" (all zero).
@@ -61,5 +98,95 @@ impl SchemaFee {
     /// Whether the schema charges a fee.
     pub fn is_set(&self) -> bool {
         self.amount != 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The program error code `result` failed with.
+    fn code<T: std::fmt::Debug>(result: Result<T>) -> u32 {
+        match result {
+            Err(Error::AnchorError(error)) => error.error_code_number,
+            other => panic!("expected an Anchor error, got {other:?}"),
+        }
+    }
+
+    fn schema() -> Schema {
+        Schema {
+            issuer: Pubkey::new_unique(),
+            version: 1,
+            bump: 255,
+            name: "nursing-licence".into(),
+            schema_version: 1,
+            uri: String::new(),
+            schema_hash: [9; 32],
+            default_validity_secs: 0,
+            suspendable: true,
+            deprecated: false,
+            credentials_issued: 0,
+            created_at: 100,
+            fee: SchemaFee::default(),
+            reserved: [0; 23],
+        }
+    }
+
+    fn fee() -> SchemaFee {
+        SchemaFee {
+            mint: Pubkey::new_unique(),
+            treasury: Pubkey::new_unique(),
+            amount: 5,
+            decimals: 6,
+        }
+    }
+
+    #[test]
+    fn record_issuance_counts() {
+        let mut s = schema();
+        s.record_issuance().unwrap();
+        assert_eq!(s.credentials_issued, 1);
+        s.invariant().unwrap();
+    }
+
+    #[test]
+    fn record_issuance_fails_on_overflow() {
+        let mut s = schema();
+        s.credentials_issued = u64::MAX;
+        assert_eq!(
+            code(s.record_issuance()),
+            u32::from(RegistryError::Overflow)
+        );
+    }
+
+    #[test]
+    fn invariant_holds_with_and_without_a_fee() {
+        let mut s = schema();
+        s.invariant().unwrap();
+        s.fee = fee();
+        s.invariant().unwrap();
+    }
+
+    #[test]
+    fn invariant_fails_on_each_broken_rule() {
+        let broken: [fn(&mut Schema); 5] = [
+            |s| s.name.clear(),
+            |s| s.name = "n".repeat(MAX_SEED_NAME_LEN + 1),
+            |s| s.uri = "u".repeat(MAX_URI_LEN + 1),
+            |s| s.default_validity_secs = -1,
+            |s| {
+                s.fee = fee();
+                s.fee.amount = 0;
+            },
+        ];
+        for (i, breaking) in broken.iter().enumerate() {
+            let mut s = schema();
+            breaking(&mut s);
+            assert_eq!(
+                code(s.invariant()),
+                u32::from(RegistryError::InvariantViolated),
+                "rule {i}"
+            );
+        }
     }
 }

@@ -1,10 +1,11 @@
 use anchor_lang::prelude::*;
+use credence_registry::state::now;
 
-use super::{check_credentials, check_purpose, check_sealed_key, now};
 use crate::{
     constants::GRANT_SEED,
     emit_event,
     error::ConsentError,
+    instructions::checks::{check_credentials, check_purpose, check_sealed_key},
     state::{CredentialRef, Grant, GrantTerms},
 };
 
@@ -78,6 +79,6 @@ impl<'info> CreateGrant<'info> {
             now()?,
         ));
         emit_event!(grant.created_event(grant.key()));
-        Ok(())
+        grant.invariant()
     }
 }

@@ -1,13 +1,13 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token::{transfer_checked, Mint, Token, TokenAccount, TransferChecked};
-use credence_registry::state::{Issuer, Schema, SchemaFee};
+use credence_registry::state::{now, Issuer, Schema, SchemaFee};
 
-use super::{now, read_credential, read_registry_account};
 use crate::{
     constants::GRANT_SEED,
     emit_event,
     error::ConsentError,
     events::{AccessRecorded, FeePaid},
+    instructions::checks::{read_credential, read_registry_account},
     state::{AccessOutcome, CredentialRef, Grant},
 };
 
@@ -56,27 +56,23 @@ struct FeeDue<'info> {
     fee: SchemaFee,
 }
 
+/// What [`RecordAccess::validate`] found: the time of the access and the credentials it covers.
+#[derive(Clone, Debug)]
+pub struct SelectedAccess {
+    /// The current unix timestamp.
+    pub now: i64,
+    /// The grant's credentials the mask selects, in grant order.
+    pub credentials: Vec<CredentialRef>,
+}
+
 impl<'info> RecordAccess<'info> {
-    /// Refuses a grant not in force and a selection outside it; returns the time and the
-    /// credentials selected.
-    pub fn validate(&self, args: &RecordAccessArgs) -> Result<(i64, Vec<CredentialRef>)> {
+    /// Refuses a grant not in force and a selection outside it ([`Grant::selected`]); returns
+    /// the time and the credentials selected.
+    pub fn validate(&self, args: &RecordAccessArgs) -> Result<SelectedAccess> {
         let now = now()?;
-        let grant = &self.grant;
-        grant.check_in_force(now)?;
-        require!(args.credentials_mask != 0, ConsentError::EmptySelection);
-        let covered = grant.credentials.len();
-        require!(
-            covered >= 16 || args.credentials_mask >> covered == 0,
-            ConsentError::SelectionOutOfRange
-        );
-        let selected = grant
-            .credentials
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| args.credentials_mask & (1 << i) != 0)
-            .map(|(_, reference)| *reference)
-            .collect();
-        Ok((now, selected))
+        self.grant.check_in_force(now)?;
+        let credentials = self.grant.selected(args.credentials_mask)?;
+        Ok(SelectedAccess { now, credentials })
     }
 
     /// Walks the remaining accounts for the selected credentials and returns the fees due. Each
@@ -224,12 +220,11 @@ impl<'info> RecordAccess<'info> {
     /// Counts one use, emits the audit event (first, so that no volume of fee logs can push it
     /// past the 10 KB log limit), then pays the fees due.
     pub fn handle(ctx: Context<'info, Self>, args: RecordAccessArgs) -> Result<()> {
-        let (now, credentials) = ctx.accounts.validate(&args)?;
+        let SelectedAccess { now, credentials } = ctx.accounts.validate(&args)?;
         let due = Self::fees_due(&credentials, ctx.remaining_accounts, now)?;
         let fees_paid = ctx.accounts.check_payment(&due, args.max_fee)?;
         let grant = &mut ctx.accounts.grant;
-        grant.uses = grant.uses.checked_add(1).ok_or(ConsentError::Overflow)?;
-        grant.last_access_at = now;
+        grant.record_use(now)?;
         emit_event!(AccessRecorded {
             grant: grant.key(),
             subject: grant.subject,
@@ -243,6 +238,7 @@ impl<'info> RecordAccess<'info> {
                 .first()
                 .map_or_else(Pubkey::default, |item| item.fee.mint),
         });
-        ctx.accounts.pay(&due)
+        ctx.accounts.pay(&due)?;
+        ctx.accounts.grant.invariant()
     }
 }

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
+use credence_registry::state::now;
 
-use super::now;
 use crate::{
     constants::GRANT_SEED, emit_event, error::ConsentError, events::GrantRevoked, state::Grant,
 };
@@ -23,7 +23,7 @@ pub struct RevokeGrant<'info> {
 impl RevokeGrant<'_> {
     /// Refuses a grant that is already revoked.
     pub fn validate(&self) -> Result<()> {
-        require!(self.grant.revoked_at == 0, ConsentError::GrantRevoked);
+        require!(!self.grant.is_revoked(), ConsentError::GrantRevoked);
         Ok(())
     }
 
@@ -38,6 +38,6 @@ impl RevokeGrant<'_> {
             grantee: grant.grantee,
             revoked_at: grant.revoked_at,
         });
-        Ok(())
+        grant.invariant()
     }
 }

@@ -1,11 +1,12 @@
 use anchor_lang::prelude::*;
+use credence_registry::state::now;
 
-use super::{check_credentials, check_purpose, check_sealed_key, now};
 use crate::{
     constants::GRANT_SEED,
     emit_event,
     error::ConsentError,
     events::GrantUpdated,
+    instructions::checks::{check_credentials, check_purpose, check_sealed_key},
     state::{CredentialRef, Grant},
 };
 
@@ -43,7 +44,7 @@ impl<'info> UpdateGrant<'info> {
     /// Refuses a revoked grant, an empty update, and invalid new values.
     pub fn validate(&self, args: &UpdateGrantArgs, remaining: &[AccountInfo<'info>]) -> Result<()> {
         let grant = &self.grant;
-        require!(grant.revoked_at == 0, ConsentError::GrantRevoked);
+        require!(!grant.is_revoked(), ConsentError::GrantRevoked);
         require!(
             args.expires_at.is_some()
                 || args.max_uses.is_some()
@@ -98,6 +99,6 @@ impl<'info> UpdateGrant<'info> {
             max_uses: grant.max_uses,
             credentials: grant.credentials.clone(),
         });
-        Ok(())
+        grant.invariant()
     }
 }

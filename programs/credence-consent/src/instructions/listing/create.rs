@@ -1,11 +1,11 @@
 use anchor_lang::prelude::*;
+use credence_registry::state::now;
 
 use super::{check_codes, check_listed_credentials};
 use crate::{
     constants::{ACCOUNT_VERSION, LISTING_SEED},
     emit_event,
     events::ListingCreated,
-    instructions::grant::now,
     state::{CredentialRef, Listing, CODE_LEN},
 };
 
@@ -79,6 +79,6 @@ impl<'info> CreateListing<'info> {
             available_from: args.available_from,
             credentials: listing.credentials.len() as u8,
         });
-        Ok(())
+        listing.invariant()
     }
 }

@@ -16,7 +16,7 @@ use crate::{
     state::{check_code, CredentialRef, CODE_LEN},
 };
 
-use super::grant::check_credentials;
+use super::checks::check_credentials;
 
 /// Checks the occupation and region codes.
 pub fn check_codes(occupation: &[u8; CODE_LEN], region: &[u8; CODE_LEN]) -> Result<()> {

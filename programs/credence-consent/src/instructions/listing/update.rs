@@ -1,4 +1,5 @@
 use anchor_lang::prelude::*;
+use credence_registry::state::now;
 
 use super::{check_codes, check_listed_credentials};
 use crate::{
@@ -6,7 +7,6 @@ use crate::{
     emit_event,
     error::ConsentError,
     events::ListingUpdated,
-    instructions::grant::now,
     state::{CredentialRef, Listing, CODE_LEN},
 };
 
@@ -89,6 +89,6 @@ impl<'info> UpdateListing<'info> {
             available_from: listing.available_from,
             credentials: listing.credentials.len() as u8,
         });
-        Ok(())
+        listing.invariant()
     }
 }

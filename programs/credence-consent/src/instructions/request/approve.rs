@@ -1,11 +1,12 @@
 use anchor_lang::prelude::*;
+use credence_registry::state::now;
 
 use crate::{
     constants::{GRANT_SEED, REQUEST_SEED},
     emit_event,
     error::ConsentError,
     events::RequestApproved,
-    instructions::grant::{check_credentials_with, check_sealed_key, now},
+    instructions::checks::{check_credentials_with, check_sealed_key},
     state::{AccessRequest, CredentialRef, Grant, GrantTerms},
 };
 
@@ -117,6 +118,6 @@ impl<'info> ApproveRequest<'info> {
             requester,
             grant: grant.key(),
         });
-        Ok(())
+        grant.invariant()
     }
 }

@@ -1,4 +1,5 @@
 use anchor_lang::prelude::*;
+use credence_registry::state::now;
 
 use crate::{
     constants::{
@@ -8,7 +9,7 @@ use crate::{
     emit_event,
     error::ConsentError,
     events::AccessRequested,
-    instructions::grant::{check_credentials, check_purpose, now},
+    instructions::checks::{check_credentials, check_purpose},
     state::{is_usable_x25519_key, AccessRequest, CredentialRef},
 };
 
@@ -134,6 +135,6 @@ impl<'info> CreateRequest<'info> {
             schemas: request.schemas.clone(),
             duration_secs: args.duration_secs,
         });
-        Ok(())
+        request.invariant()
     }
 }

@@ -102,6 +102,6 @@ impl CredentialAuthority<'_> {
             reason,
             changed_by: self.authority.key(),
         });
-        Ok(())
+        credential.invariant()
     }
 }

@@ -5,7 +5,7 @@ use crate::{
     emit_event,
     error::RegistryError,
     events::CredentialClosed,
-    state::{now, Credential, CredentialStatus, Issuer},
+    state::{now, Credential, Issuer},
 };
 
 /// Accounts of `close_credential`.
@@ -40,7 +40,7 @@ impl CloseCredential<'_> {
     pub fn validate(&self) -> Result<()> {
         let credential = &self.credential;
         require!(
-            credential.status == CredentialStatus::Revoked || credential.is_expired(now()?),
+            credential.is_revoked() || credential.is_expired(now()?),
             RegistryError::CredentialNotClosable
         );
         Ok(())

@@ -77,10 +77,21 @@ pub struct IssueCredential<'info> {
     pub system_program: Program<'info, System>,
 }
 
+/// The times of an issuance, as [`IssueCredential::validate`] settles them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IssueWindow {
+    /// The current unix timestamp: the credential's `issued_at`.
+    pub now: i64,
+    /// When the credential starts being valid.
+    pub valid_from: i64,
+    /// When it stops being valid (0: never).
+    pub expires_at: i64,
+}
+
 impl IssueCredential<'_> {
-    /// Checks the signer's right to issue, the registry, issuer and schema, and the validity window;
-    /// returns `(now, valid_from, expires_at)`.
-    pub fn validate(&self, args: &IssueCredentialArgs) -> Result<(i64, i64, i64)> {
+    /// Checks the signer's right to issue, the registry, issuer and schema, and the validity
+    /// window; returns the window.
+    pub fn validate(&self, args: &IssueCredentialArgs) -> Result<IssueWindow> {
         let now = now()?;
         authorize(
             &self.authority.key(),
@@ -111,22 +122,24 @@ impl IssueCredential<'_> {
             );
             require!(expires_at > now, RegistryError::ExpiryInPast);
         }
-        Ok((now, valid_from, expires_at))
+        Ok(IssueWindow {
+            now,
+            valid_from,
+            expires_at,
+        })
     }
 
     /// Issues the credential to `args.subject`.
     pub fn handle(ctx: Context<Self>, args: IssueCredentialArgs) -> Result<()> {
-        let (now, valid_from, expires_at) = ctx.accounts.validate(&args)?;
+        let IssueWindow {
+            now,
+            valid_from,
+            expires_at,
+        } = ctx.accounts.validate(&args)?;
         let issuer = &mut ctx.accounts.issuer;
-        issuer.credentials_issued = issuer
-            .credentials_issued
-            .checked_add(1)
-            .ok_or(RegistryError::Overflow)?;
+        issuer.record_issuance()?;
         let schema = &mut ctx.accounts.schema;
-        schema.credentials_issued = schema
-            .credentials_issued
-            .checked_add(1)
-            .ok_or(RegistryError::Overflow)?;
+        schema.record_issuance()?;
         let issued_by = ctx.accounts.authority.key();
         let credential = &mut ctx.accounts.credential;
         credential.set_inner(Credential {
@@ -153,6 +166,8 @@ impl IssueCredential<'_> {
             issued_by,
             expires_at,
         });
-        Ok(())
+        credential.invariant()?;
+        schema.invariant()?;
+        issuer.invariant()
     }
 }

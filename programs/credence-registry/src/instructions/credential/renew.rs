@@ -3,7 +3,6 @@ use anchor_lang::prelude::*;
 use super::CredentialAuthority;
 use crate::{
     constants::PERMISSION_RENEW, emit_event, error::RegistryError, events::CredentialRenewed,
-    state::CredentialStatus,
 };
 
 /// Arguments of `renew_credential`.
@@ -21,10 +20,7 @@ impl CredentialAuthority<'_> {
         let now = accounts.authorize(PERMISSION_RENEW)?;
         accounts.require_issuer_in_good_standing()?;
         let credential = &mut accounts.credential;
-        require!(
-            credential.status != CredentialStatus::Revoked,
-            RegistryError::CredentialRevoked
-        );
+        require!(!credential.is_revoked(), RegistryError::CredentialRevoked);
         let previous_expires_at = credential.expires_at;
         require!(
             previous_expires_at != 0 && args.expires_at > previous_expires_at,
@@ -37,6 +33,6 @@ impl CredentialAuthority<'_> {
             previous_expires_at,
             expires_at: args.expires_at,
         });
-        Ok(())
+        credential.invariant()
     }
 }

@@ -25,7 +25,7 @@ impl CredentialAuthority<'_> {
             RegistryError::ReasonRequired
         );
         require!(
-            accounts.credential.status != CredentialStatus::Revoked,
+            !accounts.credential.is_revoked(),
             RegistryError::CredentialRevoked
         );
         accounts.set_status(CredentialStatus::Revoked, args.reason)

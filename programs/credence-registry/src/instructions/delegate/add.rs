@@ -5,7 +5,7 @@ use crate::{
     emit_event,
     error::RegistryError,
     events::DelegateAdded,
-    state::{now, Delegate, Issuer, IssuerStatus},
+    state::{now, Delegate, Issuer},
 };
 
 /// Arguments of `add_delegate`.
@@ -50,10 +50,7 @@ pub struct AddDelegate<'info> {
 impl AddDelegate<'_> {
     /// Refuses unknown or empty permissions, a past expiry and a revoked issuer.
     pub fn validate(&self, args: &AddDelegateArgs) -> Result<()> {
-        require!(
-            self.issuer.status != IssuerStatus::Revoked,
-            RegistryError::IssuerRevoked
-        );
+        require!(!self.issuer.is_revoked(), RegistryError::IssuerRevoked);
         require!(
             args.permissions != 0 && args.permissions & !PERMISSION_ALL == 0,
             RegistryError::InvalidPermissions
@@ -66,10 +63,7 @@ impl AddDelegate<'_> {
     #[access_control(ctx.accounts.validate(&args))]
     pub fn handle(ctx: Context<Self>, args: AddDelegateArgs) -> Result<()> {
         let issuer = &mut ctx.accounts.issuer;
-        issuer.delegate_count = issuer
-            .delegate_count
-            .checked_add(1)
-            .ok_or(RegistryError::Overflow)?;
+        issuer.add_delegate()?;
         ctx.accounts.delegate.set_inner(Delegate {
             issuer: issuer.key(),
             delegate: args.delegate,
@@ -86,6 +80,7 @@ impl AddDelegate<'_> {
             permissions: args.permissions,
             expires_at: args.expires_at,
         });
-        Ok(())
+        ctx.accounts.delegate.invariant()?;
+        issuer.invariant()
     }
 }

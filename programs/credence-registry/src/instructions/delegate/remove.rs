@@ -37,14 +37,11 @@ impl RemoveDelegate<'_> {
     /// Closes the delegate record; its key can no longer act for the issuer.
     pub fn handle(ctx: Context<Self>) -> Result<()> {
         let issuer = &mut ctx.accounts.issuer;
-        issuer.delegate_count = issuer
-            .delegate_count
-            .checked_sub(1)
-            .ok_or(RegistryError::Overflow)?;
+        issuer.remove_delegate()?;
         emit_event!(DelegateRemoved {
             issuer: issuer.key(),
             delegate: ctx.accounts.delegate.delegate,
         });
-        Ok(())
+        issuer.invariant()
     }
 }

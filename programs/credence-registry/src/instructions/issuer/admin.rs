@@ -33,35 +33,20 @@ pub struct IssuerAdmin<'info> {
 }
 
 impl IssuerAdmin<'_> {
-    /// Moves the issuer from `from` (any of them) to `to`, keeping the accredited count and
-    /// emitting the change.
+    /// Moves the issuer from any status of `allowed_from` to `to` (refused with `refusal`
+    /// otherwise), keeping the accredited count and emitting the change.
     pub(crate) fn transition(
         &mut self,
         allowed_from: &[IssuerStatus],
         refusal: RegistryError,
         to: IssuerStatus,
     ) -> Result<()> {
+        require!(!self.issuer.is_revoked(), RegistryError::IssuerRevoked);
         let previous = self.issuer.status;
-        require!(
-            previous != IssuerStatus::Revoked,
-            RegistryError::IssuerRevoked
-        );
         if !allowed_from.contains(&previous) {
             return Err(refusal.into());
         }
-        let registry = &mut self.registry;
-        if previous == IssuerStatus::Accredited {
-            registry.accredited_count = registry
-                .accredited_count
-                .checked_sub(1)
-                .ok_or(RegistryError::Overflow)?;
-        }
-        if to == IssuerStatus::Accredited {
-            registry.accredited_count = registry
-                .accredited_count
-                .checked_add(1)
-                .ok_or(RegistryError::Overflow)?;
-        }
+        self.registry.on_issuer_status_change(previous, to)?;
         self.issuer.status = to;
         self.issuer.updated_at = now()?;
         emit_event!(IssuerStatusChanged {
@@ -70,6 +55,7 @@ impl IssuerAdmin<'_> {
             previous,
             status: to,
         });
-        Ok(())
+        self.issuer.invariant()?;
+        self.registry.invariant()
     }
 }

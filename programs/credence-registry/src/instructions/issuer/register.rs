@@ -3,7 +3,6 @@ use anchor_lang::prelude::*;
 use crate::{
     constants::{ACCOUNT_VERSION, ISSUER_SEED, REGISTRY_SEED},
     emit_event,
-    error::RegistryError,
     events::IssuerRegistered,
     state::{
         now, validate_display_name, validate_jurisdiction, validate_seed_name, validate_uri,
@@ -65,10 +64,7 @@ impl RegisterIssuer<'_> {
     pub fn handle(ctx: Context<Self>, args: RegisterIssuerArgs) -> Result<()> {
         let timestamp = now()?;
         let registry = &mut ctx.accounts.registry;
-        registry.issuer_count = registry
-            .issuer_count
-            .checked_add(1)
-            .ok_or(RegistryError::Overflow)?;
+        registry.record_issuer()?;
         let issuer = &mut ctx.accounts.issuer;
         issuer.set_inner(Issuer {
             registry: registry.key(),
@@ -93,6 +89,7 @@ impl RegisterIssuer<'_> {
             authority: issuer.authority,
             issuer_id: args.issuer_id,
         });
-        Ok(())
+        issuer.invariant()?;
+        registry.invariant()
     }
 }

@@ -5,7 +5,7 @@ use crate::{
     emit_event,
     error::RegistryError,
     events::IssuerAuthorityRotated,
-    state::{now, Issuer, IssuerStatus},
+    state::{now, Issuer},
 };
 
 /// Accounts of `rotate_issuer_authority`.
@@ -28,10 +28,7 @@ pub struct RotateIssuerAuthority<'info> {
 impl RotateIssuerAuthority<'_> {
     /// Refuses a no-op rotation and a revoked issuer.
     pub fn validate(&self) -> Result<()> {
-        require!(
-            self.issuer.status != IssuerStatus::Revoked,
-            RegistryError::IssuerRevoked
-        );
+        require!(!self.issuer.is_revoked(), RegistryError::IssuerRevoked);
         require_keys_neq!(
             self.authority.key(),
             self.new_authority.key(),
@@ -52,6 +49,6 @@ impl RotateIssuerAuthority<'_> {
             previous_authority,
             authority: issuer.authority,
         });
-        Ok(())
+        issuer.invariant()
     }
 }

@@ -5,9 +5,7 @@ use crate::{
     emit_event,
     error::RegistryError,
     events::IssuerUpdated,
-    state::{
-        now, validate_display_name, validate_jurisdiction, validate_uri, Issuer, IssuerStatus,
-    },
+    state::{now, validate_display_name, validate_jurisdiction, validate_uri, Issuer},
 };
 
 /// Arguments of `update_issuer`: each field left `None` is kept.
@@ -39,10 +37,7 @@ pub struct UpdateIssuer<'info> {
 impl UpdateIssuer<'_> {
     /// Validates the new values; refuses an empty update and a revoked issuer.
     pub fn validate(&self, args: &UpdateIssuerArgs) -> Result<()> {
-        require!(
-            self.issuer.status != IssuerStatus::Revoked,
-            RegistryError::IssuerRevoked
-        );
+        require!(!self.issuer.is_revoked(), RegistryError::IssuerRevoked);
         require!(
             args.name.is_some() || args.uri.is_some() || args.jurisdiction.is_some(),
             RegistryError::NothingToUpdate
@@ -76,6 +71,6 @@ impl UpdateIssuer<'_> {
         emit_event!(IssuerUpdated {
             issuer: issuer.key()
         });
-        Ok(())
+        issuer.invariant()
     }
 }

@@ -46,6 +46,6 @@ impl AcceptAdmin<'_> {
             previous_admin,
             admin: registry.admin,
         });
-        Ok(())
+        registry.invariant()
     }
 }

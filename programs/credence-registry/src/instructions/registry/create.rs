@@ -63,6 +63,6 @@ impl CreateRegistry<'_> {
             admin,
             name: args.name,
         });
-        Ok(())
+        registry.invariant()
     }
 }

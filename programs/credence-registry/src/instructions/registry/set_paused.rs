@@ -46,6 +46,6 @@ impl SetPaused<'_> {
             registry: registry.key(),
             paused: args.paused,
         });
-        Ok(())
+        registry.invariant()
     }
 }

@@ -37,6 +37,6 @@ impl TransferAdmin<'_> {
             admin: registry.admin,
             pending_admin: args.new_admin,
         });
-        Ok(())
+        registry.invariant()
     }
 }

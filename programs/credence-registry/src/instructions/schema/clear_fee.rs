@@ -45,6 +45,6 @@ impl ClearSchemaFee<'_> {
             issuer: ctx.accounts.issuer.key(),
             schema: ctx.accounts.schema.key(),
         });
-        Ok(())
+        ctx.accounts.schema.invariant()
     }
 }

@@ -5,7 +5,7 @@ use crate::{
     emit_event,
     error::RegistryError,
     events::SchemaCreated,
-    state::{now, validate_seed_name, validate_uri, Issuer, IssuerStatus, Schema, SchemaFee},
+    state::{now, validate_seed_name, validate_uri, Issuer, Schema, SchemaFee},
 };
 
 /// Arguments of `create_schema`.
@@ -56,10 +56,7 @@ pub struct CreateSchema<'info> {
 impl CreateSchema<'_> {
     /// Validates the arguments; a revoked issuer cannot publish schemas.
     pub fn validate(&self, args: &CreateSchemaArgs) -> Result<()> {
-        require!(
-            self.issuer.status != IssuerStatus::Revoked,
-            RegistryError::IssuerRevoked
-        );
+        require!(!self.issuer.is_revoked(), RegistryError::IssuerRevoked);
         validate_seed_name(&args.name)?;
         validate_uri(&args.uri)?;
         require!(
@@ -73,10 +70,7 @@ impl CreateSchema<'_> {
     #[access_control(ctx.accounts.validate(&args))]
     pub fn handle(ctx: Context<Self>, args: CreateSchemaArgs) -> Result<()> {
         let issuer = &mut ctx.accounts.issuer;
-        issuer.schema_count = issuer
-            .schema_count
-            .checked_add(1)
-            .ok_or(RegistryError::Overflow)?;
+        issuer.record_schema()?;
         let schema = &mut ctx.accounts.schema;
         schema.set_inner(Schema {
             issuer: issuer.key(),
@@ -100,6 +94,7 @@ impl CreateSchema<'_> {
             name: args.name,
             version: args.version,
         });
-        Ok(())
+        schema.invariant()?;
+        issuer.invariant()
     }
 }

@@ -48,6 +48,6 @@ impl DeprecateSchema<'_> {
             issuer: ctx.accounts.issuer.key(),
             schema: ctx.accounts.schema.key(),
         });
-        Ok(())
+        ctx.accounts.schema.invariant()
     }
 }

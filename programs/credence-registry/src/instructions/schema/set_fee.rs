@@ -6,7 +6,7 @@ use crate::{
     emit_event,
     error::RegistryError,
     events::SchemaFeeSet,
-    state::{Issuer, IssuerStatus, Schema, SchemaFee},
+    state::{Issuer, Schema, SchemaFee},
 };
 
 /// Arguments of `set_schema_fee`.
@@ -49,10 +49,7 @@ impl SetSchemaFee<'_> {
     /// to the current one.
     pub fn validate(&self, args: &SetSchemaFeeArgs) -> Result<SchemaFee> {
         require!(args.amount > 0, RegistryError::FeeAmountZero);
-        require!(
-            self.issuer.status != IssuerStatus::Revoked,
-            RegistryError::IssuerRevoked
-        );
+        require!(!self.issuer.is_revoked(), RegistryError::IssuerRevoked);
         let fee = SchemaFee {
             mint: self.mint.key(),
             treasury: self.treasury.key(),
@@ -75,6 +72,6 @@ impl SetSchemaFee<'_> {
             amount: fee.amount,
             decimals: fee.decimals,
         });
-        Ok(())
+        ctx.accounts.schema.invariant()
     }
 }
