@@ -123,6 +123,12 @@ async fn registry_refuses_every_unsigned_authority_slot() {
             signers: vec![],
         },
         Case {
+            name: "accredit_issuer_checked",
+            ix: rix::accredit_issuer_checked(&admin.pubkey(), &s.registry, &s.issuer, &a),
+            unsigned_slot: 0,
+            signers: vec![],
+        },
+        Case {
             name: "suspend_issuer",
             ix: rix::decide_issuer(
                 IssuerDecision::Suspend,
@@ -283,8 +289,8 @@ async fn registry_refuses_every_unsigned_authority_slot() {
     });
     assert_eq!(
         cases.len(),
-        24,
-        "21 instructions, two with a second signer slot, and a delegate"
+        25,
+        "22 instructions, two with a second signer slot, and a delegate"
     );
     run(&mut w, cases).await;
 }
