@@ -5,7 +5,8 @@
 //!
 //! One round trip needs the issuer, schema and registry addresses up front: the candidate shares
 //! them with the documents ([`SharedCredential`]); a claim that does not match the chain fails.
-//! [`share_from_grant`] builds them from a grant when the candidate has not (two round trips).
+//! [`share_from_grant`] builds them from a grant when the candidate has not (three reads: the
+//! grant, its credentials, their issuers).
 
 use std::collections::HashMap;
 
@@ -585,8 +586,9 @@ pub fn reason_name(code: u16) -> &'static str {
     }
 }
 
-/// Builds the shared credentials of a grant from the chain (two round trips: the grant, then its
-/// credentials and their issuers), without documents.
+/// Builds the shared credentials of a grant from the chain, without documents: three reads (the
+/// grant, then its credentials, then their issuers), each one `getMultipleAccounts` call for a
+/// grant's at most 16 credentials.
 pub async fn share_from_grant(
     transport: &Transport,
     grant: &Pubkey,
