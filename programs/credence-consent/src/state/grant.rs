@@ -249,14 +249,7 @@ fn selection_bit(position: usize) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The program error code `result` failed with.
-    fn code<T: std::fmt::Debug>(result: Result<T>) -> u32 {
-        match result {
-            Err(Error::AnchorError(error)) => error.error_code_number,
-            other => panic!("expected an Anchor error, got {other:?}"),
-        }
-    }
+    use crate::state::code;
 
     fn address(n: u8) -> Pubkey {
         Pubkey::new_from_array([n; 32])

@@ -154,13 +154,7 @@ impl AccessRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn code<T: std::fmt::Debug>(result: Result<T>) -> u32 {
-        match result {
-            Err(Error::AnchorError(error)) => error.error_code_number,
-            other => panic!("expected an Anchor error, got {other:?}"),
-        }
-    }
+    use crate::state::code;
 
     fn request() -> AccessRequest {
         AccessRequest {

@@ -138,14 +138,7 @@ impl Issuer {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The program error code `result` failed with.
-    fn code<T: std::fmt::Debug>(result: Result<T>) -> u32 {
-        match result {
-            Err(Error::AnchorError(error)) => error.error_code_number,
-            other => panic!("expected an Anchor error, got {other:?}"),
-        }
-    }
+    use crate::state::code;
 
     fn issuer() -> Issuer {
         Issuer {

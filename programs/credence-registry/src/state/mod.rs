@@ -52,3 +52,12 @@ pub fn validate_jurisdiction(code: &str) -> Result<()> {
 pub fn now() -> Result<i64> {
     Ok(Clock::get()?.unix_timestamp)
 }
+
+/// The program error code `result` failed with, for the state types' unit tests.
+#[cfg(test)]
+pub(crate) fn code<T: std::fmt::Debug>(result: Result<T>) -> u32 {
+    match result {
+        Err(Error::AnchorError(error)) => error.error_code_number,
+        other => panic!("expected an Anchor error, got {other:?}"),
+    }
+}

@@ -104,14 +104,7 @@ impl SchemaFee {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The program error code `result` failed with.
-    fn code<T: std::fmt::Debug>(result: Result<T>) -> u32 {
-        match result {
-            Err(Error::AnchorError(error)) => error.error_code_number,
-            other => panic!("expected an Anchor error, got {other:?}"),
-        }
-    }
+    use crate::state::code;
 
     fn schema() -> Schema {
         Schema {
