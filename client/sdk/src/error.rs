@@ -508,11 +508,11 @@ impl SdkError {
         };
         let program = programs.get(*index as usize).copied().unwrap_or_default();
         match describe(&program, *code) {
-            Some((_, name, message)) => Self::Program {
+            Some((name, message)) => Self::Program {
                 program,
                 code: *code,
-                name: name.to_string(),
-                message: message.to_string(),
+                name,
+                message,
             },
             None => Self::Transaction(err),
         }
@@ -609,32 +609,30 @@ const ANCHOR_ERRORS: &[(u32, &str, &str)] = &[
     ),
 ];
 
-/// `(program name, error name, message)` for `code` returned by `program`.
-pub fn describe(program: &Pubkey, code: u32) -> Option<(&'static str, String, String)> {
+/// `(error name, message)` for `code` returned by `program` (a Credence program; `None` for any
+/// other program, or a code none of its tables names). The program's own name is
+/// [`program_name`].
+pub fn describe(program: &Pubkey, code: u32) -> Option<(String, String)> {
     let table = if *program == credence_registry::ID {
-        Some(("credence_registry", registry_errors()))
+        registry_errors()
     } else if *program == credence_consent::ID {
-        Some(("credence_consent", consent_errors()))
+        consent_errors()
     } else {
-        None
+        return None;
     };
-    if let Some((name, table)) = table {
-        if let Some((error, message)) = table.get(&code) {
-            return Some((name, error.clone(), message.clone()));
-        }
-        if let Some((_, error, message)) = ANCHOR_ERRORS.iter().find(|(c, _, _)| *c == code) {
-            return Some((name, error.to_string(), message.to_string()));
-        }
-        if code == ALREADY_IN_USE {
-            // The system program's AccountAlreadyInUse, surfaced through an Anchor `init`.
-            return Some((
-                name,
-                "AccountAlreadyInUse".into(),
-                "The account already exists".into(),
-            ));
-        }
+    if let Some((error, message)) = table.get(&code) {
+        return Some((error.clone(), message.clone()));
     }
-    None
+    if let Some((_, error, message)) = ANCHOR_ERRORS.iter().find(|(c, _, _)| *c == code) {
+        return Some((error.to_string(), message.to_string()));
+    }
+    // The system program's AccountAlreadyInUse, surfaced through an Anchor `init`.
+    (code == ALREADY_IN_USE).then(|| {
+        (
+            "AccountAlreadyInUse".into(),
+            "The account already exists".into(),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -678,7 +676,7 @@ mod tests {
             "{err}"
         );
         let code: u32 = credence_consent::error::ConsentError::GrantRevoked.into();
-        let (_, name, _) = describe(&credence_consent::ID, code).unwrap();
+        let (name, _) = describe(&credence_consent::ID, code).unwrap();
         assert_eq!(name, "GrantRevoked");
     }
 }
