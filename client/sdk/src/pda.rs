@@ -3,8 +3,10 @@
 use anchor_lang::prelude::Pubkey;
 use credence_consent::constants::{GRANT_SEED, LISTING_SEED, REQUEST_SEED};
 use credence_registry::constants::{
-    CREDENTIAL_SEED, DELEGATE_SEED, ISSUER_SEED, REGISTRY_SEED, SCHEMA_SEED,
+    COHORT_SEED, COHORT_STATUS_SEED, CREDENTIAL_SEED, DELEGATE_SEED, ISSUER_SEED, REGISTRY_SEED,
+    SCHEMA_SEED,
 };
+pub use credence_registry::state::cohort_page_of;
 
 /// `["registry", creator, name]`.
 /// ```
@@ -69,6 +71,35 @@ pub fn credential(issuer: &Pubkey, subject: &Pubkey, credential_id: &[u8; 32]) -
             issuer.as_ref(),
             subject.as_ref(),
             credential_id,
+        ],
+        &credence_registry::ID,
+    )
+}
+
+/// `["cohort", issuer, cohort_id]`.
+pub fn cohort(issuer: &Pubkey, cohort_id: &[u8; 32]) -> (Pubkey, u8) {
+    Pubkey::find_program_address(
+        &[COHORT_SEED, issuer.as_ref(), cohort_id],
+        &credence_registry::ID,
+    )
+}
+
+/// The status page holding leaf `index` of `cohort`: `["cohort_status", cohort, page_le]` with
+/// `page = index / COHORT_LEAVES_PER_PAGE` ([`cohort_page_of`]).
+/// ```
+/// use credence_sdk::{pda, Pubkey};
+///
+/// let cohort = Pubkey::new_unique();
+/// // Leaves 0 to 4,095 share a page; 4,096 starts the next.
+/// assert_eq!(pda::cohort_status(&cohort, 0).0, pda::cohort_status(&cohort, 4_095).0);
+/// assert_ne!(pda::cohort_status(&cohort, 0).0, pda::cohort_status(&cohort, 4_096).0);
+/// ```
+pub fn cohort_status(cohort: &Pubkey, index: u32) -> (Pubkey, u8) {
+    Pubkey::find_program_address(
+        &[
+            COHORT_STATUS_SEED,
+            cohort.as_ref(),
+            &cohort_page_of(index).to_le_bytes(),
         ],
         &credence_registry::ID,
     )

@@ -78,3 +78,38 @@ pub const ISSUER_REGISTRY_OFFSET: usize = 8;
 pub const SCHEMA_ISSUER_OFFSET: usize = 8;
 /// Byte offset of `Delegate::issuer`, for memcmp filters.
 pub const DELEGATE_ISSUER_OFFSET: usize = 8;
+
+/// Seed prefix of a [`crate::state::Cohort`]: `["cohort", issuer, cohort_id]`.
+#[constant]
+pub const COHORT_SEED: &[u8] = b"cohort";
+/// Seed prefix of a [`crate::state::CohortStatusPage`]: `["cohort_status", cohort, page_le_bytes]`
+/// (`page` a `u16`: leaf `i` lives on page `i / COHORT_LEAVES_PER_PAGE`).
+#[constant]
+pub const COHORT_STATUS_SEED: &[u8] = b"cohort_status";
+/// Most levels of a cohort's Merkle tree: a cohort holds at most `2^20` (1,048,576) leaves.
+#[constant]
+pub const MAX_COHORT_DEPTH: u8 = 20;
+/// Most leaves one cohort holds: `2^MAX_COHORT_DEPTH`.
+#[constant]
+pub const MAX_COHORT_LEAVES: u32 = 1 << 20;
+/// Leaves whose status one status page holds (two bits each: suspended, revoked). A page costs
+/// rent only once a leaf on it changes; `2^20` leaves need at most 256 pages.
+#[constant]
+pub const COHORT_LEAVES_PER_PAGE: u32 = 1 << COHORT_PAGE_SHIFT;
+/// `log2(COHORT_LEAVES_PER_PAGE)`: leaf `i` lives on page `i >> COHORT_PAGE_SHIFT`.
+pub const COHORT_PAGE_SHIFT: u32 = 12;
+/// Bytes of one status bitmap of a page (one bit per leaf).
+pub const COHORT_PAGE_BITMAP_BYTES: usize = 512;
+/// Byte offset of `Cohort::issuer`, for memcmp filters.
+pub const COHORT_ISSUER_OFFSET: usize = 8;
+
+/// Domain tag of a cohort leaf: `SHA-256(tag ‖ cohort ‖ index_le_u32 ‖ subject commitment ‖
+/// document commitment ‖ valid_from_le_i64 ‖ expires_at_le_i64)`. The program never hashes a
+/// leaf; verifiers do, with this tag.
+pub const COHORT_LEAF_TAG: &[u8] = b"credence:cohort-leaf:v1";
+/// Domain tag of an inner node of a cohort's Merkle tree: `SHA-256(tag ‖ left ‖ right)`. A tag
+/// apart from the leaves' means no node can pass for a leaf (second preimages).
+pub const COHORT_NODE_TAG: &[u8] = b"credence:cohort-node:v1";
+/// Domain tag of a leaf's subject commitment: `SHA-256(tag ‖ salt ‖ subject key)`. The salt is the
+/// candidate's: without it the commitment cannot be matched to a wallet.
+pub const COHORT_SUBJECT_TAG: &[u8] = b"credence:cohort-subject:v1";

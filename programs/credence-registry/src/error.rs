@@ -132,4 +132,19 @@ pub enum RegistryError {
     /// program, refused rather than written.
     #[msg("Account would break its invariant")]
     InvariantViolated,
+    /// A cohort must hold 1 to `2^20` leaves, within what its tree's depth can hold.
+    #[msg("Cohort must hold 1 to 2^20 leaves, at most 2^depth")]
+    CohortSizeInvalid,
+    /// The leaf index is not in the cohort (at or beyond its leaf count).
+    #[msg("Leaf index is beyond the cohort's leaves")]
+    CohortLeafOutOfRange,
+    /// Only an expired cohort can be closed, and only once its status pages are closed.
+    #[msg("Cohort has not expired")]
+    CohortNotClosable,
+    /// The cohort's status pages must be closed before the cohort.
+    #[msg("Close the cohort's status pages first")]
+    CohortHasStatusPages,
+    /// The status page is not the cohort's.
+    #[msg("Status page does not belong to this cohort")]
+    WrongCohort,
 }

@@ -1,11 +1,13 @@
 //! Account types of the registry program. Each layout starts with the keys that clients filter on.
 
+mod cohort;
 mod credential;
 mod delegate;
 mod issuer;
 mod registry;
 mod schema;
 
+pub use cohort::*;
 pub use credential::*;
 pub use delegate::*;
 pub use issuer::*;

@@ -1,0 +1,265 @@
+use anchor_lang::prelude::*;
+
+use crate::{
+    constants::{
+        COHORT_LEAVES_PER_PAGE, COHORT_PAGE_BITMAP_BYTES, COHORT_PAGE_SHIFT, MAX_COHORT_DEPTH,
+        MAX_COHORT_LEAVES,
+    },
+    error::RegistryError,
+    state::CredentialStatus,
+};
+
+/// A cohort: up to `2^20` credentials of one schema issued in one transaction, as the root of a
+/// Merkle tree over their leaves.
+///
+/// A leaf commits to its index, a salted commitment to the subject's key, the document
+/// commitment and the leaf's validity window (see `COHORT_LEAF_TAG`): nothing here, in a status
+/// page or in an event names a subject. Each leaf keeps its own status in
+/// [`CohortStatusPage`]s, created only where a status changes.
+///
+/// `issuer` sits at offset 8 for memcmp filters.
+// PDA ["cohort", issuer, cohort_id]
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Cohort {
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// The schema every leaf is issued under.
+    pub schema: Pubkey,
+    /// Caller-chosen 32-byte id (a PDA seed): a retried issuance lands on the same address.
+    pub cohort_id: [u8; 32],
+    /// Root of the Merkle tree over the leaves (`COHORT_NODE_TAG` for inner nodes).
+    pub merkle_root: [u8; 32],
+    /// Leaves in the tree: indices `0..leaf_count` are credentials.
+    pub leaf_count: u32,
+    /// Levels of the tree: a proof has `depth` siblings, and `leaf_count <= 2^depth`.
+    pub depth: u8,
+    /// When it was issued (unix seconds).
+    pub issued_at: i64,
+    /// When the earliest leaf starts being valid: every leaf's window lies within the cohort's.
+    pub valid_from: i64,
+    /// When the last leaf stops being valid (0: never). Once passed, the cohort can be closed.
+    pub expires_at: i64,
+    /// Leaves suspended now.
+    pub suspended_leaves: u32,
+    /// Leaves revoked (final).
+    pub revoked_leaves: u32,
+    /// Status pages created so far and not closed: the cohort closes only once they are.
+    pub status_pages: u16,
+    /// Layout version.
+    pub version: u8,
+    /// Canonical bump of the address.
+    pub bump: u8,
+    /// Space kept for future fields.
+    pub reserved: [u8; 16],
+}
+
+impl Cohort {
+    /// Whether the cohort has expired at `now` (every leaf with it).
+    pub fn is_expired(&self, now: i64) -> bool {
+        self.expires_at != 0 && now >= self.expires_at
+    }
+
+    /// Whether the cohort's window holds `now`: started and not expired. A leaf is in force when,
+    /// also, its own window holds `now` (checked off-chain, from the leaf) and its status is
+    /// active.
+    pub fn is_in_window(&self, now: i64) -> bool {
+        now >= self.valid_from && !self.is_expired(now)
+    }
+
+    /// Refuses an index outside the tree (`CohortLeafOutOfRange`).
+    pub fn check_index(&self, index: u32) -> Result<()> {
+        require!(index < self.leaf_count, RegistryError::CohortLeafOutOfRange);
+        Ok(())
+    }
+
+    /// Counts a leaf's status change from `previous` to `status`.
+    pub fn record_leaf_change(
+        &mut self,
+        previous: CredentialStatus,
+        status: CredentialStatus,
+    ) -> Result<()> {
+        self.suspended_leaves = count(
+            self.suspended_leaves,
+            previous,
+            status,
+            CredentialStatus::Suspended,
+        )?;
+        self.revoked_leaves = count(
+            self.revoked_leaves,
+            previous,
+            status,
+            CredentialStatus::Revoked,
+        )?;
+        Ok(())
+    }
+
+    /// Counts a status page created.
+    pub fn record_page_created(&mut self) -> Result<()> {
+        self.status_pages = self
+            .status_pages
+            .checked_add(1)
+            .ok_or(RegistryError::Overflow)?;
+        Ok(())
+    }
+
+    /// Counts a status page closed.
+    pub fn record_page_closed(&mut self) -> Result<()> {
+        self.status_pages = self
+            .status_pages
+            .checked_sub(1)
+            .ok_or(RegistryError::InvariantViolated)?;
+        Ok(())
+    }
+
+    /// The rules every instruction that writes a cohort keeps (`InvariantViolated` otherwise):
+    /// a tree of 1 to `2^20` leaves that fits its depth; an expiry, if any, after `valid_from`;
+    /// no more leaves suspended or revoked than it holds; no more pages than its leaves need.
+    pub fn invariant(&self) -> Result<()> {
+        require!(
+            self.leaf_count >= 1
+                && self.leaf_count <= MAX_COHORT_LEAVES
+                && self.depth <= MAX_COHORT_DEPTH
+                && 1u64
+                    .checked_shl(u32::from(self.depth))
+                    .is_some_and(|capacity| u64::from(self.leaf_count) <= capacity),
+            RegistryError::InvariantViolated
+        );
+        require!(
+            self.expires_at == 0 || self.expires_at > self.valid_from,
+            RegistryError::InvariantViolated
+        );
+        let changed = u64::from(self.suspended_leaves).saturating_add(self.revoked_leaves.into());
+        require!(
+            changed <= u64::from(self.leaf_count),
+            RegistryError::InvariantViolated
+        );
+        require!(
+            u32::from(self.status_pages) <= self.leaf_count.div_ceil(COHORT_LEAVES_PER_PAGE),
+            RegistryError::InvariantViolated
+        );
+        Ok(())
+    }
+}
+
+/// `counter` after a leaf moved from `previous` to `status`, for the counter of `kind`.
+fn count(
+    counter: u32,
+    previous: CredentialStatus,
+    status: CredentialStatus,
+    kind: CredentialStatus,
+) -> Result<u32> {
+    match (previous == kind, status == kind) {
+        (false, true) => counter.checked_add(1).ok_or(RegistryError::Overflow.into()),
+        (true, false) => counter
+            .checked_sub(1)
+            .ok_or(RegistryError::InvariantViolated.into()),
+        _ => Ok(counter),
+    }
+}
+
+/// The status of `COHORT_LEAVES_PER_PAGE` consecutive leaves of a cohort, created the first time
+/// one of them changes: two bitmaps, one bit per leaf (`suspended`, `revoked`). A leaf on no page,
+/// or with neither bit set, is active. Zero-copy: the 1 KB of bitmaps is never copied to the
+/// stack.
+// PDA ["cohort_status", cohort, page.to_le_bytes()]
+#[account(zero_copy)]
+#[derive(Debug)]
+#[repr(C)]
+pub struct CohortStatusPage {
+    /// The cohort.
+    pub cohort: Pubkey,
+    /// Bit `i % 8` of byte `i / 8`: leaf `page * COHORT_LEAVES_PER_PAGE + i` is suspended.
+    pub suspended: [u8; COHORT_PAGE_BITMAP_BYTES],
+    /// Bit `i % 8` of byte `i / 8`: leaf `page * COHORT_LEAVES_PER_PAGE + i` is revoked.
+    pub revoked: [u8; COHORT_PAGE_BITMAP_BYTES],
+    /// The page number: leaves `page * COHORT_LEAVES_PER_PAGE ..` of the cohort.
+    pub page: u16,
+    /// Leaves of this page suspended now.
+    pub suspended_count: u16,
+    /// Leaves of this page revoked.
+    pub revoked_count: u16,
+    /// Layout version.
+    pub version: u8,
+    /// Canonical bump of the address.
+    pub bump: u8,
+}
+
+/// The status page number of leaf `index`: `index / COHORT_LEAVES_PER_PAGE` (a `u16`, since a
+/// cohort has at most `2^20` leaves).
+pub fn cohort_page_of(index: u32) -> u16 {
+    u16::try_from(index >> COHORT_PAGE_SHIFT).unwrap_or(u16::MAX)
+}
+
+/// Where leaf `index` sits on its page: the byte and the bit mask.
+fn position(index: u32) -> (usize, u8) {
+    let offset = index & (COHORT_LEAVES_PER_PAGE - 1);
+    ((offset >> 3) as usize, 1u8 << (offset & 7))
+}
+
+impl CohortStatusPage {
+    /// Space of the account: the discriminator and the page.
+    pub const SPACE: usize = 8 + std::mem::size_of::<Self>();
+
+    /// The status of leaf `index` (of the cohort; the page is the one holding it).
+    pub fn status_of(&self, index: u32) -> CredentialStatus {
+        let (byte, bit) = position(index);
+        if self.revoked[byte] & bit != 0 {
+            CredentialStatus::Revoked
+        } else if self.suspended[byte] & bit != 0 {
+            CredentialStatus::Suspended
+        } else {
+            CredentialStatus::Active
+        }
+    }
+
+    /// Sets leaf `index`'s status and keeps the page's counts. Returns the previous status.
+    pub fn set_status(&mut self, index: u32, status: CredentialStatus) -> Result<CredentialStatus> {
+        let previous = self.status_of(index);
+        let (byte, bit) = position(index);
+        let set = |bits: &mut [u8; COHORT_PAGE_BITMAP_BYTES], on: bool| {
+            if on {
+                bits[byte] |= bit;
+            } else {
+                bits[byte] &= !bit;
+            }
+        };
+        set(&mut self.suspended, status == CredentialStatus::Suspended);
+        set(&mut self.revoked, status == CredentialStatus::Revoked);
+        self.suspended_count = count(
+            u32::from(self.suspended_count),
+            previous,
+            status,
+            CredentialStatus::Suspended,
+        )?
+        .try_into()
+        .map_err(|_| RegistryError::Overflow)?;
+        self.revoked_count = count(
+            u32::from(self.revoked_count),
+            previous,
+            status,
+            CredentialStatus::Revoked,
+        )?
+        .try_into()
+        .map_err(|_| RegistryError::Overflow)?;
+        Ok(previous)
+    }
+
+    /// The rules every instruction that writes a page keeps (`InvariantViolated` otherwise): no
+    /// leaf both suspended and revoked, and the counts match the bitmaps.
+    pub fn invariant(&self) -> Result<()> {
+        let mut suspended: u32 = 0;
+        let mut revoked: u32 = 0;
+        for (s, r) in self.suspended.iter().zip(self.revoked.iter()) {
+            require!(s & r == 0, RegistryError::InvariantViolated);
+            suspended = suspended.saturating_add(s.count_ones());
+            revoked = revoked.saturating_add(r.count_ones());
+        }
+        require!(
+            suspended == u32::from(self.suspended_count)
+                && revoked == u32::from(self.revoked_count),
+            RegistryError::InvariantViolated
+        );
+        Ok(())
+    }
+}
