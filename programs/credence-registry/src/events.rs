@@ -251,3 +251,65 @@ pub struct CredentialClosed {
     /// Who received the rent.
     pub receiver: Pubkey,
 }
+
+/// A cohort was issued: `leaf_count` credentials under one Merkle root. Names no subject.
+#[event]
+pub struct CohortIssued {
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// The cohort's address.
+    pub cohort: Pubkey,
+    /// Its schema.
+    pub schema: Pubkey,
+    /// The Merkle root over its leaves.
+    pub merkle_root: [u8; 32],
+    /// Credentials in it.
+    pub leaf_count: u32,
+    /// The key that signed the issuance (authority or delegate).
+    pub issued_by: Pubkey,
+    /// When its last leaf expires (0: never).
+    pub expires_at: i64,
+}
+
+/// One leaf of a cohort was suspended, reinstated or revoked. Names the leaf by index only.
+#[event]
+pub struct CohortLeafStatusChanged {
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// The cohort.
+    pub cohort: Pubkey,
+    /// The leaf.
+    pub index: u32,
+    /// Status before.
+    pub previous: CredentialStatus,
+    /// Status after.
+    pub status: CredentialStatus,
+    /// Reason code (`REASON_*`; non-zero for a revocation, 0 when none was given).
+    pub reason: u16,
+    /// The key that signed the change.
+    pub changed_by: Pubkey,
+    /// Whether this change created the leaf's status page (and paid its rent).
+    pub page_created: bool,
+}
+
+/// A cohort's status page was closed and its rent returned.
+#[event]
+pub struct CohortStatusPageClosed {
+    /// The cohort.
+    pub cohort: Pubkey,
+    /// The page number.
+    pub page: u16,
+    /// Who received the rent.
+    pub receiver: Pubkey,
+}
+
+/// An expired cohort was closed and its rent returned.
+#[event]
+pub struct CohortClosed {
+    /// The issuer.
+    pub issuer: Pubkey,
+    /// The cohort.
+    pub cohort: Pubkey,
+    /// Who received the rent.
+    pub receiver: Pubkey,
+}

@@ -183,4 +183,54 @@ pub mod credence_registry {
     pub fn close_credential(ctx: Context<CloseCredential>) -> Result<()> {
         CloseCredential::handle(ctx)
     }
+
+    /// Issues a cohort: `args.leaf_count` credentials of one schema as the root of a Merkle tree,
+    /// under a single credential's rules. Signers: the issuer's authority or a delegate with the
+    /// issue permission, and the payer. Creates: the cohort PDA. Changes: issuer and schema
+    /// counters.
+    pub fn issue_cohort(ctx: Context<IssueCohort>, args: IssueCohortArgs) -> Result<()> {
+        IssueCohort::handle(ctx, args)
+    }
+
+    /// Suspends an active leaf of a cohort. Signer: the issuer's authority or a delegate with the
+    /// suspend permission, and the payer of the leaf's status page if this creates it. Changes:
+    /// the leaf's status bits, the cohort's counts.
+    pub fn suspend_cohort_leaf(
+        ctx: Context<CohortLeafAuthority>,
+        args: CohortLeafArgs,
+    ) -> Result<()> {
+        CohortLeafAuthority::suspend(ctx, args)
+    }
+
+    /// Reinstates a suspended leaf of a cohort. Signer: the issuer's authority or a delegate with
+    /// the suspend permission, and the payer. Changes: the leaf's status bits, the cohort's
+    /// counts.
+    pub fn reinstate_cohort_leaf(
+        ctx: Context<CohortLeafAuthority>,
+        args: CohortLeafArgs,
+    ) -> Result<()> {
+        CohortLeafAuthority::reinstate(ctx, args)
+    }
+
+    /// Revokes a leaf of a cohort for good with a reason code. Signer: the issuer's authority or
+    /// a delegate with the revoke permission, and the payer of the leaf's status page if this
+    /// creates it. Changes: the leaf's status bits, the cohort's counts.
+    pub fn revoke_cohort_leaf(
+        ctx: Context<CohortLeafAuthority>,
+        args: CohortLeafArgs,
+    ) -> Result<()> {
+        CohortLeafAuthority::revoke(ctx, args)
+    }
+
+    /// Closes a status page of an expired cohort. Signer: the issuer's authority. Closes: the
+    /// page, rent to `receiver`. Changes: the cohort's page count.
+    pub fn close_cohort_status_page(ctx: Context<CloseCohortStatusPage>) -> Result<()> {
+        CloseCohortStatusPage::handle(ctx)
+    }
+
+    /// Closes an expired cohort whose status pages are closed. Signer: the issuer's authority.
+    /// Closes: the cohort PDA, rent to `receiver`.
+    pub fn close_cohort(ctx: Context<CloseCohort>) -> Result<()> {
+        CloseCohort::handle(ctx)
+    }
 }

@@ -263,3 +263,140 @@ impl CohortStatusPage {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::code;
+
+    fn cohort(leaf_count: u32, depth: u8) -> Cohort {
+        Cohort {
+            issuer: Pubkey::new_unique(),
+            schema: Pubkey::new_unique(),
+            cohort_id: [1; 32],
+            merkle_root: [2; 32],
+            leaf_count,
+            depth,
+            issued_at: 100,
+            valid_from: 100,
+            expires_at: 1_000,
+            suspended_leaves: 0,
+            revoked_leaves: 0,
+            status_pages: 0,
+            version: 1,
+            bump: 255,
+            reserved: [0; 16],
+        }
+    }
+
+    fn page() -> CohortStatusPage {
+        bytemuck::Zeroable::zeroed()
+    }
+
+    #[test]
+    fn pages_hold_4096_leaves_each() {
+        assert_eq!(cohort_page_of(0), 0);
+        assert_eq!(cohort_page_of(4_095), 0);
+        assert_eq!(cohort_page_of(4_096), 1);
+        assert_eq!(cohort_page_of(MAX_COHORT_LEAVES - 1), 255);
+        assert_eq!(CohortStatusPage::SPACE, 8 + 32 + 2 * 512 + 8);
+    }
+
+    #[test]
+    fn a_page_sets_each_status_and_keeps_its_counts() {
+        let mut p = page();
+        // Leaf 4,097 is the second leaf of page 1: the same bit as leaf 1 of page 0.
+        assert_eq!(p.status_of(4_097), CredentialStatus::Active);
+        assert_eq!(
+            p.set_status(4_097, CredentialStatus::Suspended).unwrap(),
+            CredentialStatus::Active
+        );
+        assert_eq!(p.status_of(4_097), CredentialStatus::Suspended);
+        assert_eq!(p.status_of(4_096), CredentialStatus::Active);
+        assert_eq!((p.suspended_count, p.revoked_count), (1, 0));
+        p.set_status(4_097, CredentialStatus::Revoked).unwrap();
+        assert_eq!(p.status_of(4_097), CredentialStatus::Revoked);
+        assert_eq!((p.suspended_count, p.revoked_count), (0, 1));
+        p.set_status(8_191, CredentialStatus::Suspended).unwrap();
+        p.invariant().unwrap();
+        p.set_status(8_191, CredentialStatus::Active).unwrap();
+        assert_eq!((p.suspended_count, p.revoked_count), (0, 1));
+        p.invariant().unwrap();
+    }
+
+    #[test]
+    fn a_page_invariant_fails_on_a_leaf_both_suspended_and_revoked_or_a_wrong_count() {
+        let mut both = page();
+        both.suspended[0] = 1;
+        both.revoked[0] = 1;
+        both.suspended_count = 1;
+        both.revoked_count = 1;
+        assert_eq!(
+            code(both.invariant()),
+            u32::from(RegistryError::InvariantViolated)
+        );
+        let mut miscounted = page();
+        miscounted.revoked[3] = 0b1000;
+        assert_eq!(
+            code(miscounted.invariant()),
+            u32::from(RegistryError::InvariantViolated)
+        );
+    }
+
+    #[test]
+    fn a_cohort_counts_leaf_changes_and_pages() {
+        let mut c = cohort(5, 3);
+        c.invariant().unwrap();
+        c.record_leaf_change(CredentialStatus::Active, CredentialStatus::Suspended)
+            .unwrap();
+        c.record_leaf_change(CredentialStatus::Suspended, CredentialStatus::Revoked)
+            .unwrap();
+        c.record_page_created().unwrap();
+        assert_eq!(
+            (c.suspended_leaves, c.revoked_leaves, c.status_pages),
+            (0, 1, 1)
+        );
+        c.invariant().unwrap();
+        c.record_page_closed().unwrap();
+        assert_eq!(
+            code(c.record_page_closed()),
+            u32::from(RegistryError::InvariantViolated)
+        );
+        assert_eq!(
+            code(c.check_index(5)),
+            u32::from(RegistryError::CohortLeafOutOfRange)
+        );
+        c.check_index(4).unwrap();
+    }
+
+    #[test]
+    fn a_cohort_invariant_fails_on_each_broken_rule() {
+        let broken: [fn(&mut Cohort); 6] = [
+            |c| c.leaf_count = 0,
+            |c| c.leaf_count = 9,
+            |c| c.depth = MAX_COHORT_DEPTH + 1,
+            |c| c.expires_at = c.valid_from,
+            |c| c.revoked_leaves = 6,
+            |c| c.status_pages = 2,
+        ];
+        for (i, breaking) in broken.iter().enumerate() {
+            let mut c = cohort(5, 3);
+            breaking(&mut c);
+            assert_eq!(
+                code(c.invariant()),
+                u32::from(RegistryError::InvariantViolated),
+                "rule {i}"
+            );
+        }
+    }
+
+    #[test]
+    fn window_and_expiry() {
+        let mut c = cohort(1, 0);
+        assert!(!c.is_in_window(99));
+        assert!(c.is_in_window(100));
+        assert!(c.is_expired(1_000) && !c.is_in_window(1_000));
+        c.expires_at = 0;
+        assert!(!c.is_expired(i64::MAX) && c.is_in_window(i64::MAX));
+    }
+}

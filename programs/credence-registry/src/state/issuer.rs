@@ -72,9 +72,15 @@ impl Issuer {
 
     /// Counts one credential issued. Refuses `Overflow` past `u64::MAX`.
     pub fn record_issuance(&mut self) -> Result<()> {
+        self.record_issuances(1)
+    }
+
+    /// Counts `credentials` issued at once (a cohort's leaves). Refuses `Overflow` past
+    /// `u64::MAX`.
+    pub fn record_issuances(&mut self, credentials: u64) -> Result<()> {
         self.credentials_issued = self
             .credentials_issued
-            .checked_add(1)
+            .checked_add(credentials)
             .ok_or(RegistryError::Overflow)?;
         Ok(())
     }
