@@ -256,7 +256,7 @@ pub async fn accessed(chain: &mut TestChain, grant: &Pubkey, mask: u16) -> Vec<A
         };
         let schema: Option<Schema> = chain.account(&credential.schema).await;
         out.push(Accessed {
-            credential: address,
+            credential: CredentialRef::Account { address },
             schema: credential.schema,
             issuer: credential.issuer,
             treasury: schema.filter(|s| s.fee.is_set()).map(|s| s.fee.treasury),

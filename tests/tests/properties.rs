@@ -2393,7 +2393,9 @@ fn instructions(
                         .map(|c| {
                             let issuer = credential_issuer(c);
                             Accessed {
-                                credential: w.credential(c),
+                                credential: CredentialRef::Account {
+                                    address: w.credential(c),
+                                },
                                 schema: w.schemas[issuer],
                                 issuer: w.issuers[issuer],
                                 treasury: model.fees[issuer]

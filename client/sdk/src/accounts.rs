@@ -47,6 +47,15 @@ pub fn parse_reference(text: &str) -> Result<CredentialRef, SdkError> {
     }
 }
 
+/// The account holding the credential `reference` names: the credential account, or a leaf's
+/// cohort.
+pub fn held_at(reference: &CredentialRef) -> Pubkey {
+    match *reference {
+        CredentialRef::Account { address } => address,
+        CredentialRef::CohortLeaf { cohort, .. } => cohort,
+    }
+}
+
 /// The address of the credential account `reference` names; [`SdkError::CohortNotSupported`]
 /// for a leaf of a cohort, which has no account of its own.
 pub fn account_address(reference: &CredentialRef) -> Result<Pubkey, SdkError> {

@@ -26,7 +26,8 @@ pub enum ConsentError {
     /// A listed credential belongs to another subject.
     #[msg("Credential belongs to another subject")]
     CredentialOfAnotherSubject,
-    /// Cohort references are reserved for a later version.
+    /// No longer returned: cohort references are accepted since cohorts shipped. Kept so that
+    /// the codes after it keep their numbers.
     #[msg("Cohort credential references are not supported yet")]
     CohortNotSupported,
     /// The purpose is empty or longer than 64 bytes.
@@ -145,4 +146,17 @@ pub enum ConsentError {
     /// program, refused rather than written.
     #[msg("Account would break its invariant")]
     InvariantViolated,
+    /// A referenced cohort is not owned by the registry program.
+    #[msg("Cohort account is not owned by the registry program")]
+    CohortNotOwnedByRegistry,
+    /// A referenced account is not a cohort.
+    #[msg("Account is not a cohort")]
+    NotACohort,
+    /// A cohort leaf's index is at or beyond the cohort's leaf count.
+    #[msg("Leaf index is beyond the cohort's leaves")]
+    CohortLeafOutOfRange,
+    /// The account passed as a leaf's status page is not that leaf's page address, or holds
+    /// something other than a status page.
+    #[msg("Account is not the leaf's status page")]
+    StatusPageMismatch,
 }

@@ -87,7 +87,8 @@ pub struct AccessRecorded {
 pub struct FeePaid {
     /// The grant the access was recorded under.
     pub grant: Pubkey,
-    /// The credential verified.
+    /// The credential verified (for a cohort leaf, its cohort: `AccessRecorded`, emitted just
+    /// before, names the leaf).
     pub credential: Pubkey,
     /// The treasury paid.
     pub treasury: Pubkey,

@@ -143,7 +143,9 @@ fn credentials_per_transaction_for_the_pool_and_fees_are_pinned() {
         let issuer = Pubkey::new_unique();
         let accessed: Vec<Accessed> = (0..n)
             .map(|_| Accessed {
-                credential: Pubkey::new_unique(),
+                credential: CredentialRef::Account {
+                    address: Pubkey::new_unique(),
+                },
                 schema: Pubkey::new_unique(),
                 issuer,
                 treasury: Some(Pubkey::new_unique()),

@@ -21,7 +21,9 @@ const SPAM_PER_TRANSACTION: usize = 4;
 /// A credential of the story, with the accounts `record_access` reads for it (no fee).
 fn accessed(credential: Pubkey, schema: Pubkey, issuer: Pubkey) -> Accessed {
     Accessed {
-        credential,
+        credential: credence_consent::state::CredentialRef::Account {
+            address: credential,
+        },
         schema,
         issuer,
         treasury: None,

@@ -106,8 +106,8 @@ pub fn close_grant(subject: &Pubkey, grant: &Pubkey) -> Instruction {
 /// One credential a `record_access` covers, with the accounts the program reads for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Accessed {
-    /// The credential.
-    pub credential: Pubkey,
+    /// The credential: an account, or a cohort leaf (its cohort and status page are passed).
+    pub credential: CredentialRef,
     /// Its schema.
     pub schema: Pubkey,
     /// The credential's issuer: passed (before the treasury) when the schema carries a fee, so
@@ -168,8 +168,18 @@ pub fn record_paid_access(
         &[],
     );
     for item in accessed {
-        ix.accounts
-            .push(AccountMeta::new_readonly(item.credential, false));
+        match item.credential {
+            CredentialRef::Account { address } => {
+                ix.accounts.push(AccountMeta::new_readonly(address, false));
+            }
+            CredentialRef::CohortLeaf { cohort, index } => {
+                ix.accounts.push(AccountMeta::new_readonly(cohort, false));
+                ix.accounts.push(AccountMeta::new_readonly(
+                    pda::cohort_status(&cohort, index).0,
+                    false,
+                ));
+            }
+        }
         ix.accounts
             .push(AccountMeta::new_readonly(item.schema, false));
         if let Some(treasury) = item.treasury {

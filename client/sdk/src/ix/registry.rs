@@ -6,10 +6,10 @@ use anchor_lang::{
     solana_program::{instruction::Instruction, system_program},
 };
 use credence_registry::{
-    AccreditIssuerCheckedArgs, AddDelegateArgs, CreateRegistryArgs, CreateSchemaArgs,
-    IssueCredentialArgs, RegisterIssuerArgs, RenewCredentialArgs, RevokeCredentialArgs,
-    SetPausedArgs, SetSchemaFeeArgs, TransferAdminArgs, UpdateIssuerArgs, accounts as acc,
-    instruction as data,
+    AccreditIssuerCheckedArgs, AddDelegateArgs, CohortLeafArgs, CreateRegistryArgs,
+    CreateSchemaArgs, IssueCohortArgs, IssueCredentialArgs, RegisterIssuerArgs,
+    RenewCredentialArgs, RevokeCredentialArgs, SetPausedArgs, SetSchemaFeeArgs, TransferAdminArgs,
+    UpdateIssuerArgs, accounts as acc, instruction as data,
 };
 
 use crate::pda;
@@ -380,5 +380,120 @@ pub fn close_credential(
             receiver: *receiver,
         },
         data::CloseCredential {},
+    )
+}
+
+/// `issue_cohort`: `signer.authority` and `payer` sign; the cohort is
+/// `pda::cohort(issuer, args.cohort_id)`.
+pub fn issue_cohort(
+    signer: &IssuerSigner,
+    payer: &Pubkey,
+    schema: &Pubkey,
+    args: IssueCohortArgs,
+) -> Instruction {
+    build(
+        acc::IssueCohort {
+            authority: signer.authority,
+            payer: *payer,
+            registry: signer.registry,
+            issuer: signer.issuer,
+            schema: *schema,
+            delegate: signer.delegate_record(),
+            cohort: pda::cohort(&signer.issuer, &args.cohort_id).0,
+            system_program: system_program::ID,
+        },
+        data::IssueCohort { args },
+    )
+}
+
+/// A change to one leaf of a cohort by the issuer side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeafChange {
+    /// `suspend_cohort_leaf`.
+    Suspend,
+    /// `reinstate_cohort_leaf`.
+    Reinstate,
+    /// `revoke_cohort_leaf`.
+    Revoke,
+}
+
+/// `suspend_cohort_leaf`, `reinstate_cohort_leaf` or `revoke_cohort_leaf` of leaf `index` with
+/// `reason` (`REASON_*`; required to revoke): `signer.authority` and `payer` sign; `payer` pays
+/// the leaf's status page if this is the first change on it.
+/// ```
+/// use credence_sdk::{ix::registry::{self as rix, IssuerSigner, LeafChange}, pda, Pubkey};
+///
+/// let (registry, issuer, schema) = (Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique());
+/// let authority = Pubkey::new_unique();
+/// let signer = IssuerSigner { authority, as_delegate: false, registry, issuer };
+/// let cohort = pda::cohort(&issuer, &[1; 32]).0;
+/// let ix = rix::change_cohort_leaf(LeafChange::Revoke, &signer, &authority, &schema, &cohort, 5_000, 3);
+/// // Leaf 5,000 is on the cohort's second status page.
+/// assert!(ix.accounts.iter().any(|a| a.pubkey == pda::cohort_status(&cohort, 4_096).0 && a.is_writable));
+/// ```
+pub fn change_cohort_leaf(
+    change: LeafChange,
+    signer: &IssuerSigner,
+    payer: &Pubkey,
+    schema: &Pubkey,
+    cohort: &Pubkey,
+    index: u32,
+    reason: u16,
+) -> Instruction {
+    let accounts = acc::CohortLeafAuthority {
+        authority: signer.authority,
+        payer: *payer,
+        registry: signer.registry,
+        issuer: signer.issuer,
+        schema: *schema,
+        delegate: signer.delegate_record(),
+        cohort: *cohort,
+        status_page: pda::cohort_status(cohort, index).0,
+        system_program: system_program::ID,
+    };
+    let args = CohortLeafArgs { index, reason };
+    match change {
+        LeafChange::Suspend => build(accounts, data::SuspendCohortLeaf { args }),
+        LeafChange::Reinstate => build(accounts, data::ReinstateCohortLeaf { args }),
+        LeafChange::Revoke => build(accounts, data::RevokeCohortLeaf { args }),
+    }
+}
+
+/// `close_cohort_status_page` of the page holding leaf `index`: the issuer's authority signs;
+/// the rent goes to `receiver`.
+pub fn close_cohort_status_page(
+    authority: &Pubkey,
+    issuer: &Pubkey,
+    cohort: &Pubkey,
+    index: u32,
+    receiver: &Pubkey,
+) -> Instruction {
+    build(
+        acc::CloseCohortStatusPage {
+            authority: *authority,
+            issuer: *issuer,
+            cohort: *cohort,
+            status_page: pda::cohort_status(cohort, index).0,
+            receiver: *receiver,
+        },
+        data::CloseCohortStatusPage {},
+    )
+}
+
+/// `close_cohort`: the issuer's authority signs; the rent goes to `receiver`.
+pub fn close_cohort(
+    authority: &Pubkey,
+    issuer: &Pubkey,
+    cohort: &Pubkey,
+    receiver: &Pubkey,
+) -> Instruction {
+    build(
+        acc::CloseCohort {
+            authority: *authority,
+            issuer: *issuer,
+            cohort: *cohort,
+            receiver: *receiver,
+        },
+        data::CloseCohort {},
     )
 }

@@ -8,7 +8,7 @@ use credence_consent::{
     CreateRequestArgs,
     state::{AccessOutcome, AccessRequest, CredentialRef, Grant, Listing},
 };
-use credence_registry::state::{Credential, Schema};
+use credence_registry::state::{Cohort, Credential, Schema};
 use solana_instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
@@ -163,27 +163,33 @@ impl<'a> Recruiter<'a> {
     /// What recording an access over the grant's credentials in `mask` costs now, with the
     /// accounts the instruction needs. Two round trips: the credentials, then their schemas.
     pub async fn quote(&self, grant: &Grant, mask: u16) -> Result<FeeQuote, SdkError> {
-        let selected: Vec<Pubkey> = grant
-            .selected(mask)
-            .map_err(|_| SdkError::OutOfRange {
+        let selected: Vec<CredentialRef> =
+            grant.selected(mask).map_err(|_| SdkError::OutOfRange {
                 what: "the credential mask",
                 allowed: format!(
                     "non-zero, within the grant's {} credentials",
                     grant.credentials.len()
                 ),
                 given: format!("{mask:#06x}"),
-            })?
-            .iter()
-            .map(accounts::account_address)
-            .collect::<Result<_, _>>()?;
-        let fetched = self.transport.accounts(&selected).await?;
+            })?;
+        let addresses: Vec<Pubkey> = selected.iter().map(accounts::held_at).collect();
+        let fetched = self.transport.accounts(&addresses).await?;
         let mut credentials = Vec::with_capacity(selected.len());
-        for (address, account) in selected.iter().zip(&fetched) {
+        for ((reference, address), account) in selected.iter().zip(&addresses).zip(&fetched) {
             let account = account
                 .as_ref()
                 .ok_or(SdkError::AccountNotFound(*address))?;
-            let credential: Credential = accounts::decode(address, account)?;
-            credentials.push((*address, credential.schema, credential.issuer));
+            let (schema, issuer) = match reference {
+                CredentialRef::Account { .. } => {
+                    let credential: Credential = accounts::decode(address, account)?;
+                    (credential.schema, credential.issuer)
+                }
+                CredentialRef::CohortLeaf { .. } => {
+                    let cohort: Cohort = accounts::decode(address, account)?;
+                    (cohort.schema, cohort.issuer)
+                }
+            };
+            credentials.push((*reference, schema, issuer));
         }
         let schema_keys: Vec<Pubkey> = credentials.iter().map(|(_, schema, _)| *schema).collect();
         let schemas = self.transport.accounts(&schema_keys).await?;
@@ -210,7 +216,7 @@ impl<'a> Recruiter<'a> {
                     .checked_add(fee.amount)
                     .ok_or(SdkError::FeeOverflow)?;
                 quote.items.push(FeeItem {
-                    credential: *credential,
+                    credential: accounts::held_at(credential),
                     schema: *schema_key,
                     treasury: fee.treasury,
                     amount: fee.amount,

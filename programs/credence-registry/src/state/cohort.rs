@@ -1,4 +1,4 @@
-use anchor_lang::prelude::*;
+use anchor_lang::{prelude::*, Discriminator};
 
 use crate::{
     constants::{
@@ -200,6 +200,13 @@ fn position(index: u32) -> (usize, u8) {
 impl CohortStatusPage {
     /// Space of the account: the discriminator and the page.
     pub const SPACE: usize = 8 + std::mem::size_of::<Self>();
+
+    /// The page in an account's data (discriminator first), or `None` if the data is not a
+    /// status page. For readers outside the program: the consent program and the SDK.
+    pub fn from_account_data(data: &[u8]) -> Option<&Self> {
+        let body = data.strip_prefix(Self::DISCRIMINATOR)?;
+        bytemuck::try_from_bytes(body.get(..std::mem::size_of::<Self>())?).ok()
+    }
 
     /// The status of leaf `index` (of the cohort; the page is the one holding it).
     pub fn status_of(&self, index: u32) -> CredentialStatus {

@@ -1,13 +1,15 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token::{transfer_checked, Mint, Token, TokenAccount, TransferChecked};
-use credence_registry::state::{now, Issuer, Schema, SchemaFee};
+use credence_registry::state::{now, CredentialStatus, Issuer, Schema, SchemaFee};
 
 use crate::{
     constants::GRANT_SEED,
     emit_event,
     error::ConsentError,
     events::{AccessRecorded, FeePaid},
-    instructions::checks::{read_credential, read_registry_account},
+    instructions::checks::{
+        read_cohort_leaf, read_credential, read_leaf_status, read_registry_account,
+    },
     state::{AccessOutcome, CredentialRef, Grant},
 };
 
@@ -25,9 +27,9 @@ pub struct RecordAccessArgs {
 
 /// Accounts of `record_access`.
 ///
-/// Remaining accounts, for each selected credential in grant order: the credential, its schema,
-/// and, when the schema carries a fee, the credential's issuer and the schema's treasury token
-/// account. A fee is charged only while the issuer is accredited and the credential in force.
+/// Remaining accounts, for each selected credential in grant order: the credential (for a cohort
+/// leaf: the cohort, then the leaf's status page, created or not), its schema, and, when the
+/// schema carries a fee, the credential's issuer and the schema's treasury token account. A fee is charged only while the issuer is accredited and the credential in force.
 #[derive(Accounts)]
 pub struct RecordAccess<'info> {
     /// The grantee (recruiter); pays any fee.
@@ -56,6 +58,19 @@ struct FeeDue<'info> {
     fee: SchemaFee,
 }
 
+/// What `record_access` needs of one selected credential, single or cohort leaf.
+struct Held {
+    /// The credential's address, or a leaf's cohort (named in `FeePaid`).
+    key: Pubkey,
+    /// Its schema.
+    schema: Pubkey,
+    /// Its issuer.
+    issuer: Pubkey,
+    /// Whether it is in force now (for a leaf: the cohort's window and the leaf's status; the
+    /// leaf's own window is in the leaf, checked by the verifier).
+    in_force: bool,
+}
+
 /// What [`RecordAccess::validate`] found: the time of the access and the credentials it covers.
 #[derive(Clone, Debug)]
 pub struct SelectedAccess {
@@ -76,10 +91,11 @@ impl<'info> RecordAccess<'info> {
     }
 
     /// Walks the remaining accounts for the selected credentials and returns the fees due. Each
-    /// credential must be the one the grant names, its schema the credential's, and, when the
-    /// schema carries a fee, its issuer the credential's and its treasury the one the fee names.
-    /// A fee is due only while the issuer is accredited and the credential is in force: nothing
-    /// flows to a revoked or suspended issuer, or for a revoked, suspended or expired credential.
+    /// credential must be the one the grant names (for a cohort leaf: its cohort, then the leaf's
+    /// status page), its schema the credential's, and, when the schema carries a fee, its issuer
+    /// the credential's and its treasury the one the fee names. A fee is due only while the
+    /// issuer is accredited and the credential is in force: nothing flows to a revoked or
+    /// suspended issuer, or for a revoked, suspended or expired credential or leaf.
     fn fees_due(
         selected: &[CredentialRef],
         remaining: &'info [AccountInfo<'info>],
@@ -93,22 +109,41 @@ impl<'info> RecordAccess<'info> {
         };
         let mut due = Vec::new();
         for reference in selected {
-            let CredentialRef::Account { address } = reference else {
-                return err!(ConsentError::CohortNotSupported);
+            let held = match reference {
+                CredentialRef::Account { address } => {
+                    let info = next()?;
+                    require_keys_eq!(
+                        *address,
+                        info.key(),
+                        ConsentError::CredentialAccountsMismatch
+                    );
+                    let credential = read_credential(info)?;
+                    Held {
+                        key: *address,
+                        schema: credential.schema,
+                        issuer: credential.issuer,
+                        in_force: credential.is_in_force(now),
+                    }
+                }
+                CredentialRef::CohortLeaf { cohort, index } => {
+                    let info = next()?;
+                    require_keys_eq!(
+                        *cohort,
+                        info.key(),
+                        ConsentError::CredentialAccountsMismatch
+                    );
+                    let account = read_cohort_leaf(info, *index)?;
+                    let status = read_leaf_status(next()?, cohort, *index)?;
+                    Held {
+                        key: *cohort,
+                        schema: account.schema,
+                        issuer: account.issuer,
+                        in_force: account.is_in_window(now) && status == CredentialStatus::Active,
+                    }
+                }
             };
-            let info = next()?;
-            require_keys_eq!(
-                *address,
-                info.key(),
-                ConsentError::CredentialAccountsMismatch
-            );
-            let credential = read_credential(info)?;
             let schema_info = next()?;
-            require_keys_eq!(
-                credential.schema,
-                schema_info.key(),
-                ConsentError::SchemaMismatch
-            );
+            require_keys_eq!(held.schema, schema_info.key(), ConsentError::SchemaMismatch);
             let schema: Schema = read_registry_account(
                 schema_info,
                 ConsentError::NotASchema,
@@ -116,11 +151,7 @@ impl<'info> RecordAccess<'info> {
             )?;
             if schema.fee.is_set() {
                 let issuer_info = next()?;
-                require_keys_eq!(
-                    credential.issuer,
-                    issuer_info.key(),
-                    ConsentError::IssuerMismatch
-                );
+                require_keys_eq!(held.issuer, issuer_info.key(), ConsentError::IssuerMismatch);
                 let issuer: Issuer = read_registry_account(
                     issuer_info,
                     ConsentError::NotAnIssuer,
@@ -132,9 +163,9 @@ impl<'info> RecordAccess<'info> {
                     schema.fee.treasury,
                     ConsentError::TreasuryMismatch
                 );
-                if issuer.is_accredited() && credential.is_in_force(now) {
+                if issuer.is_accredited() && held.in_force {
                     due.push(FeeDue {
-                        credential: info.key(),
+                        credential: held.key,
                         treasury: treasury.clone(),
                         fee: schema.fee,
                     });

@@ -76,9 +76,9 @@ impl<'info> ApproveRequest<'info> {
             &self.subject.key(),
             &args.credentials,
             remaining,
-            |reference, credential| {
+            |reference, schema| {
                 require!(
-                    request.asks_for(reference, &credential.schema),
+                    request.asks_for(reference, schema),
                     ConsentError::NotRequested
                 );
                 Ok(())
