@@ -624,18 +624,18 @@ async fn close_cohort_and_its_pages_ok_once_expired() {
     let close = rix::close_cohort(&authority.pubkey(), &s.issuer, &cohort, &receiver);
     // In force: neither the pages nor the cohort close.
     assert_error(
-        &s.chain.send(&[page_0.clone()], &[&authority]).await,
+        &s.chain.send(std::slice::from_ref(&page_0), &[&authority]).await,
         RegistryError::CohortNotClosable,
     );
     assert_error(
-        &s.chain.send(&[close.clone()], &[&authority]).await,
+        &s.chain.send(std::slice::from_ref(&close), &[&authority]).await,
         RegistryError::CohortNotClosable,
     );
     s.chain.advance_time(YEAR + 1).await;
     // Expired, but a page is still open: its rent would be stranded.
     s.chain.send_ok(&[page_0], &[&authority]).await;
     assert_error(
-        &s.chain.send(&[close.clone()], &[&authority]).await,
+        &s.chain.send(std::slice::from_ref(&close), &[&authority]).await,
         RegistryError::CohortHasStatusPages,
     );
     let out = s.chain.send_ok(&[page_1], &[&authority]).await;
