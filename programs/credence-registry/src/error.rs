@@ -147,4 +147,7 @@ pub enum RegistryError {
     /// The status page is not the cohort's.
     #[msg("Status page does not belong to this cohort")]
     WrongCohort,
+    /// The status page number is not the leaf's (`index / COHORT_LEAVES_PER_PAGE`).
+    #[msg("Status page number is not the leaf's")]
+    WrongStatusPage,
 }

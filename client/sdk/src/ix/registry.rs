@@ -451,7 +451,11 @@ pub fn change_cohort_leaf(
         status_page: pda::cohort_status(cohort, index).0,
         system_program: system_program::ID,
     };
-    let args = CohortLeafArgs { index, reason };
+    let args = CohortLeafArgs {
+        index,
+        page: pda::cohort_page_of(index),
+        reason,
+    };
     match change {
         LeafChange::Suspend => build(accounts, data::SuspendCohortLeaf { args }),
         LeafChange::Reinstate => build(accounts, data::ReinstateCohortLeaf { args }),

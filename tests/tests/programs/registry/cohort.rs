@@ -600,8 +600,15 @@ async fn cohort_leaf_changes_fail_with_another_schema_or_another_leafs_page() {
     let slot = ix.accounts.iter().position(|a| a.pubkey == right).unwrap();
     ix.accounts[slot].pubkey = pda::cohort_status(&cohort, 4_096).0;
     assert_error(
-        &s.chain.send(&[ix], &[&key]).await,
+        &s.chain.send(&[ix.clone()], &[&key]).await,
         AnchorError::ConstraintSeeds,
+    );
+    // The page number argument made to match that page: the program refuses it for leaf 1.
+    // Data: discriminator (8), index (u32), page (u16), reason (u16).
+    ix.data[12..14].copy_from_slice(&1u16.to_le_bytes());
+    assert_error(
+        &s.chain.send(&[ix], &[&key]).await,
+        RegistryError::WrongStatusPage,
     );
 }
 
@@ -624,18 +631,24 @@ async fn close_cohort_and_its_pages_ok_once_expired() {
     let close = rix::close_cohort(&authority.pubkey(), &s.issuer, &cohort, &receiver);
     // In force: neither the pages nor the cohort close.
     assert_error(
-        &s.chain.send(std::slice::from_ref(&page_0), &[&authority]).await,
+        &s.chain
+            .send(std::slice::from_ref(&page_0), &[&authority])
+            .await,
         RegistryError::CohortNotClosable,
     );
     assert_error(
-        &s.chain.send(std::slice::from_ref(&close), &[&authority]).await,
+        &s.chain
+            .send(std::slice::from_ref(&close), &[&authority])
+            .await,
         RegistryError::CohortNotClosable,
     );
     s.chain.advance_time(YEAR + 1).await;
     // Expired, but a page is still open: its rent would be stranded.
     s.chain.send_ok(&[page_0], &[&authority]).await;
     assert_error(
-        &s.chain.send(std::slice::from_ref(&close), &[&authority]).await,
+        &s.chain
+            .send(std::slice::from_ref(&close), &[&authority])
+            .await,
         RegistryError::CohortHasStatusPages,
     );
     let out = s.chain.send_ok(&[page_1], &[&authority]).await;

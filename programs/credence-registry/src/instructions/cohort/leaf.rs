@@ -19,6 +19,9 @@ use crate::{
 pub struct CohortLeafArgs {
     /// The leaf.
     pub index: u32,
+    /// The leaf's status page, `index / COHORT_LEAVES_PER_PAGE` (`WrongStatusPage` otherwise):
+    /// named so the page's address derives from an argument, as clients and the IDL see it.
+    pub page: u16,
     /// Why (`REASON_*`): required for a revocation, optional (0) otherwise. Kept in the event.
     pub reason: u16,
 }
@@ -69,7 +72,7 @@ pub struct CohortLeafAuthority<'info> {
         init_if_needed,
         payer = payer,
         space = CohortStatusPage::SPACE,
-        seeds = [COHORT_STATUS_SEED, cohort.key().as_ref(), &cohort_page_of(args.index).to_le_bytes()],
+        seeds = [COHORT_STATUS_SEED, cohort.key().as_ref(), &args.page.to_le_bytes()],
         bump,
     )]
     pub status_page: AccountLoader<'info, CohortStatusPage>,
@@ -80,7 +83,9 @@ pub struct CohortLeafAuthority<'info> {
 impl CohortLeafAuthority<'_> {
     /// Refuses unless the signer may make a change needing `permission` and the leaf is in the
     /// cohort; returns the time.
-    pub(crate) fn authorize(&self, permission: u8, index: u32) -> Result<i64> {
+    pub(crate) fn authorize(&self, permission: u8, args: &CohortLeafArgs) -> Result<i64> {
+        Self::check_page(args)?;
+        let index = args.index;
         let now = now()?;
         authorize(
             &self.authority.key(),
@@ -91,6 +96,15 @@ impl CohortLeafAuthority<'_> {
         )?;
         self.cohort.check_index(index)?;
         Ok(now)
+    }
+
+    /// Refuses a page number that is not leaf `args.index`'s.
+    pub(crate) fn check_page(args: &CohortLeafArgs) -> Result<()> {
+        require!(
+            args.page == cohort_page_of(args.index),
+            RegistryError::WrongStatusPage
+        );
+        Ok(())
     }
 
     /// Refuses when the registry is paused or the issuer is not accredited.

@@ -8,7 +8,7 @@ impl CohortLeafAuthority<'_> {
     /// be accredited and the registry running.
     pub fn reinstate(ctx: Context<Self>, args: CohortLeafArgs) -> Result<()> {
         let accounts = ctx.accounts;
-        accounts.authorize(PERMISSION_SUSPEND, args.index)?;
+        accounts.authorize(PERMISSION_SUSPEND, &args)?;
         accounts.require_issuer_in_good_standing()?;
         require!(
             accounts.leaf_status(args.index)? == CredentialStatus::Suspended,

@@ -12,7 +12,7 @@ impl CohortLeafAuthority<'_> {
     /// Allowed even while the registry is paused or the issuer suspended.
     pub fn revoke(ctx: Context<Self>, args: CohortLeafArgs) -> Result<()> {
         let accounts = ctx.accounts;
-        accounts.authorize(PERMISSION_REVOKE, args.index)?;
+        accounts.authorize(PERMISSION_REVOKE, &args)?;
         require!(
             args.reason != REASON_UNSPECIFIED,
             RegistryError::ReasonRequired

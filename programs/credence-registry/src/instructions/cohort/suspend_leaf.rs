@@ -9,7 +9,7 @@ impl CohortLeafAuthority<'_> {
     /// withdrawing trust must never be blocked.
     pub fn suspend(ctx: Context<Self>, args: CohortLeafArgs) -> Result<()> {
         let accounts = ctx.accounts;
-        accounts.authorize(PERMISSION_SUSPEND, args.index)?;
+        accounts.authorize(PERMISSION_SUSPEND, &args)?;
         require!(
             accounts.schema.suspendable,
             RegistryError::SchemaNotSuspendable
