@@ -397,6 +397,18 @@ pub enum SdkError {
         /// What differs: `commitment`, `schema`, `subject` or `issuer`.
         field: &'static str,
     },
+    /// A cohort row that expires before it starts. Nothing was added to the cohort.
+    #[error(
+        "cohort row {reference:?} expires at {expires_at}, not after it starts ({valid_from}): give 0 for never, or a later expiry"
+    )]
+    CohortRowWindow {
+        /// The row's reference.
+        reference: String,
+        /// When the row starts being valid.
+        valid_from: i64,
+        /// When it expires.
+        expires_at: i64,
+    },
 }
 
 /// A program error a caller can match: which program returned it, and its code. Built from the
