@@ -409,6 +409,26 @@ pub enum SdkError {
         /// When it expires.
         expires_at: i64,
     },
+    /// A cohort credential was asked of a tree for a row, or under a context, that the tree was
+    /// not built from: the credential would not verify, so none was made.
+    #[error("leaf {index} of cohort {cohort} was not built from {what}: no credential made")]
+    CohortLeafMismatch {
+        /// The tree's cohort.
+        cohort: Pubkey,
+        /// The leaf index asked for.
+        index: u32,
+        /// What differs.
+        what: &'static str,
+    },
+    /// A cohort credential file could not be read or written, or does not hold a cohort
+    /// credential.
+    #[error("cohort credential file {}: {problem}", .path.display())]
+    CohortCredentialFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong: an I/O error (`NotFound`, ...), malformed JSON or an unknown version.
+        problem: crate::cohort::CohortFileProblem,
+    },
 }
 
 /// A program error a caller can match: which program returned it, and its code. Built from the

@@ -1,9 +1,10 @@
 //! Cohort credentials, the client side: up to `2^20` credentials issued at once as one on-chain
 //! `Cohort` account that holds the root of a Merkle tree over them.
 //!
-//! The issuer streams its rows ([`CohortRow`]) into a [`CohortBuilder`] and anchors the resulting
-//! [`CohortTree`]'s root, depth, leaf count and window on-chain; each leaf's proof
-//! ([`CohortTree::proof`]) opens it against the root ([`verify_proof`]).
+//! The issuer streams its rows ([`CohortRow`]) into a [`CohortBuilder`], anchors the resulting
+//! [`CohortTree`]'s root, depth, leaf count and window on-chain, then hands each candidate her
+//! [`CohortCredential`] file: her leaf's salts, her document, her proof and the root. Whoever she
+//! shares it with checks it with [`CohortCredential::check_offline`] and against the chain.
 //!
 //! Hashes (SHA-256, integers little-endian; the tags are the registry program's):
 //!
@@ -25,13 +26,16 @@
 //!
 //! ```
 //! use credence_sdk::{
-//!     cohort::{verify_proof, CohortBuilder, CohortRow},
+//!     cohort::{verify_proof, CohortBuilder, CohortContext, CohortCredential, CohortRow},
 //!     commitment::IssuerSecret,
 //!     pda, Pubkey,
 //! };
 //!
-//! let (secret, issuer) = (IssuerSecret::generate(), Pubkey::new_unique());
-//! let cohort = pda::cohort(&issuer, &secret.cohort_id(&issuer, "RN 2024")).0;
+//! let secret = IssuerSecret::generate();
+//! let (registry, issuer, schema) = (Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique());
+//! let context = CohortContext::new(registry, issuer, schema, secret.cohort_id(&issuer, "RN 2024"));
+//! assert_eq!(context.cohort(), pda::cohort(&issuer, &context.cohort_id()).0);
+//!
 //! let rows: Vec<CohortRow> = (0..3)
 //!     .map(|i| CohortRow {
 //!         reference: format!("RN-{i}"),
@@ -41,18 +45,30 @@
 //!         expires_at: 1_900_000_000,
 //!     })
 //!     .collect();
-//! let mut builder = CohortBuilder::new(&secret, cohort);
+//! let mut builder = CohortBuilder::new(&secret, context.cohort());
 //! builder.push(&rows)?; // chunk by chunk for a large cohort
 //! let tree = builder.finish()?;
-//! let leaf = rows[2].leaf(&secret, &cohort, 2).hash(&cohort);
-//! assert!(verify_proof(&tree.root(), tree.depth(), 2, &leaf, &tree.proof(2).unwrap()));
+//! // The issuer anchors tree.root(), tree.depth(), tree.leaf_count(), tree.valid_from() and
+//! // tree.expires_at() on-chain, then writes each candidate's file:
+//! let file: CohortCredential = tree.credential(&secret, &rows[2], 2, &context)?;
+//! assert_eq!(file.check_offline(), Ok(()));
+//! let json = serde_json::to_string(&file).unwrap();
+//! let shared: CohortCredential = serde_json::from_str(&json).unwrap();
+//!
+//! // A verifier, with the root and depth read from the cohort account:
+//! let leaf = shared.leaf().hash(&shared.cohort);
+//! assert!(verify_proof(&tree.root(), tree.depth(), shared.index, &leaf, &shared.proof));
 //! # Ok::<(), credence_sdk::SdkError>(())
 //! ```
 
+mod credential;
 mod tree;
 
 pub use credence_registry::constants::{
     COHORT_LEAF_TAG, COHORT_NODE_TAG, COHORT_SUBJECT_TAG, MAX_COHORT_DEPTH, MAX_COHORT_LEAVES,
+};
+pub use credential::{
+    COHORT_CREDENTIAL_VERSION, CohortContext, CohortCredential, CohortFileProblem, CohortProblem,
 };
 pub use tree::{
     CohortBuilder, CohortRow, CohortTree, EMPTY_LEAF, LeafData, cohort_depth, node,
