@@ -109,10 +109,33 @@ pub const CREDENTIAL_ID_TAG: &[u8] = b"credence:credential-id:v2";
 /// signing key).
 pub const SALT_TAG: &[u8] = b"credence:salt:v2";
 
+/// Domain tag of keyed cohort ids: `HMAC-SHA256(secret, COHORT_ID_TAG ‖ issuer ‖ cohort name)`
+/// (version 1). The id is a PDA seed of the cohort, so re-running an issuance lands on the same
+/// address.
+pub const COHORT_ID_TAG: &[u8] = b"credence:cohort-id:v1";
+
+/// Domain tag of the salt of a cohort leaf's subject commitment:
+/// `HMAC-SHA256(secret, COHORT_SUBJECT_SALT_TAG ‖ cohort ‖ reference)` (version 1).
+pub const COHORT_SUBJECT_SALT_TAG: &[u8] = b"credence:cohort-subject-salt:v1";
+
+/// Domain tag of the salt of a cohort leaf's document commitment:
+/// `HMAC-SHA256(secret, COHORT_DOCUMENT_SALT_TAG ‖ cohort ‖ reference)` (version 1).
+pub const COHORT_DOCUMENT_SALT_TAG: &[u8] = b"credence:cohort-document-salt:v1";
+
 /// Domain tag of an issuer secret's public fingerprint.
 const FINGERPRINT_TAG: &[u8] = b"credence:issuer-secret-fingerprint:v1";
 
 type HmacSha256 = Hmac<Sha256>;
+
+/// The two salts of one row of a cohort ([`IssuerSecret::cohort_salts`]): both go to the
+/// candidate with her credential file.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct CohortSalts {
+    /// Salt of the leaf's subject commitment (it hides which wallet the leaf names).
+    pub subject: Salt,
+    /// Salt of the leaf's document commitment ([`commit`]).
+    pub document: Salt,
+}
 
 /// An issuer's secret: the key of its credential ids and salts.
 ///
@@ -226,6 +249,40 @@ impl IssuerSecret {
         Salt(self.derive(SALT_TAG, issuer, reference))
     }
 
+    /// The keyed id of the cohort `cohort_name` at `issuer`, the seed of its address
+    /// ([`crate::pda::cohort`]): a killed issuance re-run under the same name lands on the same
+    /// cohort.
+    /// ```
+    /// use credence_sdk::{commitment::IssuerSecret, Pubkey};
+    ///
+    /// let (secret, issuer) = (IssuerSecret::generate(), Pubkey::new_unique());
+    /// let id = secret.cohort_id(&issuer, "UNILAG nursing 2019");
+    /// assert_eq!(id, secret.cohort_id(&issuer, "UNILAG nursing 2019"));
+    /// assert_ne!(id, secret.cohort_id(&issuer, "UNILAG nursing 2020"));
+    /// ```
+    pub fn cohort_id(&self, issuer: &Pubkey, cohort_name: &str) -> [u8; 32] {
+        self.derive(COHORT_ID_TAG, issuer, cohort_name)
+    }
+
+    /// The salts of the row `reference` of the cohort at address `cohort`: the same secret, cohort
+    /// and reference always give the same salts, so a re-run reproduces the same leaves and root;
+    /// the same reference in another cohort gets unrelated salts.
+    /// ```
+    /// use credence_sdk::{commitment::IssuerSecret, Pubkey};
+    ///
+    /// let (secret, cohort) = (IssuerSecret::generate(), Pubkey::new_unique());
+    /// let salts = secret.cohort_salts(&cohort, "RN-1");
+    /// assert_eq!(salts, secret.cohort_salts(&cohort, "RN-1"));
+    /// assert_ne!(salts.subject, salts.document);
+    /// assert_ne!(salts, secret.cohort_salts(&Pubkey::new_unique(), "RN-1"));
+    /// ```
+    pub fn cohort_salts(&self, cohort: &Pubkey, reference: &str) -> CohortSalts {
+        CohortSalts {
+            subject: Salt(self.derive(COHORT_SUBJECT_SALT_TAG, cohort, reference)),
+            document: Salt(self.derive(COHORT_DOCUMENT_SALT_TAG, cohort, reference)),
+        }
+    }
+
     /// A short public fingerprint (16 hex digits) telling two copies of the secret apart without
     /// revealing it: compare it across the machines that issue.
     pub fn fingerprint(&self) -> String {
@@ -239,7 +296,8 @@ impl IssuerSecret {
     }
 
     fn derive(&self, tag: &[u8], issuer: &Pubkey, reference: &str) -> [u8; 32] {
-        // The tag and the issuer have fixed lengths, so the message parses one way only.
+        // The tag and the issuer (or cohort) have fixed lengths and no tag is a prefix of another,
+        // so the message parses one way only.
         let mut mac = self.mac();
         mac.update(tag);
         mac.update(issuer.as_ref());
@@ -326,6 +384,75 @@ mod tests {
             "fe7d6ecc43af8d20a3a5a4f35f143d0e4365a1daccf563847a1c5192514d97bd"
         );
         assert_eq!(secret.fingerprint(), "5290aae472c19eec");
+    }
+
+    /// Cohort ids and salts: HMAC-SHA256 with their documented tags (vectors computed
+    /// independently with Python's `hmac`).
+    #[test]
+    fn cohort_derivations_match_known_answers() {
+        let secret = IssuerSecret::from_bytes([7; 32]);
+        let issuer = Pubkey::new_from_array(std::array::from_fn(|i| i as u8));
+        let cohort = Pubkey::new_from_array(std::array::from_fn(|i| 32 + i as u8));
+        assert_eq!(
+            hex::encode(secret.cohort_id(&issuer, "UNILAG nursing 2019")),
+            "02c97da95538fbc75c848ec10135689b5619530f3b5b34454c65ea637f685784"
+        );
+        let salts = secret.cohort_salts(&cohort, "UNILAG/2019/NUR/0042");
+        assert_eq!(
+            salts.subject.to_hex(),
+            "345a3e3ae8672c77eeff35b5993ccec7933ba47f8e2141bac31518e46295d328"
+        );
+        assert_eq!(
+            salts.document.to_hex(),
+            "17e318c22fbe70265ee29728f289288bb79743864a7659c6820c67a3311d929e"
+        );
+    }
+
+    #[test]
+    fn cohort_derivations_depend_on_secret_key_and_name_and_are_separated() {
+        let secret = IssuerSecret::generate();
+        let (issuer, cohort) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let id = secret.cohort_id(&issuer, "2019");
+        assert_eq!(id, secret.cohort_id(&issuer, "2019"));
+        assert_eq!(id, secret.clone().cohort_id(&issuer, "2019"));
+        assert_ne!(id, secret.cohort_id(&issuer, "2020"));
+        assert_ne!(id, secret.cohort_id(&Pubkey::new_unique(), "2019"));
+        assert_ne!(id, IssuerSecret::generate().cohort_id(&issuer, "2019"));
+        assert_ne!(
+            id,
+            secret.credential_id(&issuer, "2019"),
+            "tags separate them"
+        );
+        let salts = secret.cohort_salts(&cohort, "RN-1");
+        assert_eq!(salts, secret.cohort_salts(&cohort, "RN-1"));
+        assert_ne!(salts.subject, salts.document);
+        assert_ne!(salts, secret.cohort_salts(&cohort, "RN-2"));
+        assert_ne!(salts, secret.cohort_salts(&issuer, "RN-1"));
+        assert_ne!(
+            salts,
+            IssuerSecret::generate().cohort_salts(&cohort, "RN-1")
+        );
+        assert_ne!(salts.subject, secret.salt(&cohort, "RN-1"));
+        assert_ne!(salts.document, secret.salt(&cohort, "RN-1"));
+    }
+
+    /// Every message under the secret is `tag ‖ 32 bytes ‖ text`: no tag may be a prefix of
+    /// another, or two derivations could share an input.
+    #[test]
+    fn derivation_tags_are_prefix_free() {
+        let tags = [
+            CREDENTIAL_ID_TAG,
+            SALT_TAG,
+            FINGERPRINT_TAG,
+            COHORT_ID_TAG,
+            COHORT_SUBJECT_SALT_TAG,
+            COHORT_DOCUMENT_SALT_TAG,
+        ];
+        for (i, a) in tags.iter().enumerate() {
+            for (j, b) in tags.iter().enumerate() {
+                assert!(i == j || !b.starts_with(a), "{a:?} is a prefix of {b:?}");
+            }
+        }
     }
 
     #[test]

@@ -397,6 +397,38 @@ pub enum SdkError {
         /// What differs: `commitment`, `schema`, `subject` or `issuer`.
         field: &'static str,
     },
+    /// A cohort row that expires before it starts. Nothing was added to the cohort.
+    #[error(
+        "cohort row {reference:?} expires at {expires_at}, not after it starts ({valid_from}): give 0 for never, or a later expiry"
+    )]
+    CohortRowWindow {
+        /// The row's reference.
+        reference: String,
+        /// When the row starts being valid.
+        valid_from: i64,
+        /// When it expires.
+        expires_at: i64,
+    },
+    /// A cohort credential was asked of a tree for a row, or under a context, that the tree was
+    /// not built from: the credential would not verify, so none was made.
+    #[error("leaf {index} of cohort {cohort} was not built from {what}: no credential made")]
+    CohortLeafMismatch {
+        /// The tree's cohort.
+        cohort: Pubkey,
+        /// The leaf index asked for.
+        index: u32,
+        /// What differs.
+        what: &'static str,
+    },
+    /// A cohort credential file could not be read or written, or does not hold a cohort
+    /// credential.
+    #[error("cohort credential file {}: {problem}", .path.display())]
+    CohortCredentialFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong: an I/O error (`NotFound`, ...), malformed JSON or an unknown version.
+        problem: crate::cohort::CohortFileProblem,
+    },
 }
 
 /// A program error a caller can match: which program returned it, and its code. Built from the

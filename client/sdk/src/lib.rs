@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod cluster;
+pub mod cohort;
 pub mod commitment;
 pub mod error;
 pub mod events;
