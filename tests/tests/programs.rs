@@ -1,6 +1,7 @@
 //! Every instruction of both programs, in the real runtime: success paths and each refusal.
 
 mod programs {
+    pub mod cohorts;
     pub mod consent;
     pub mod fees;
     pub mod pool;

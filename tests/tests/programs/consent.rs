@@ -187,15 +187,13 @@ async fn create_grant_fails_on_bad_credential_lists() {
         &create(&mut s, args).await,
         ConsentError::DuplicateCredential,
     );
+    // A credential named as a cohort leaf.
     let mut args = s.grant_args(s.grant_id, vec![]).await;
     args.credentials = vec![CredentialRef::CohortLeaf {
         cohort: credential,
         index: 3,
     }];
-    assert_error(
-        &create(&mut s, args).await,
-        ConsentError::CohortNotSupported,
-    );
+    assert_error(&create(&mut s, args).await, ConsentError::NotACohort);
     // Seventeen references (no accounts: the count is refused first, and the transaction fits).
     let mut args = s.grant_args(s.grant_id, vec![]).await;
     args.credentials = (0..MAX_GRANT_CREDENTIALS as u32 + 1)
