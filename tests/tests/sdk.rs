@@ -32,6 +32,8 @@ use solana_signer::Signer;
 
 #[path = "sdk/audit.rs"]
 mod audit;
+#[path = "sdk/cohort.rs"]
+mod cohort;
 #[path = "sdk/migrate.rs"]
 mod migrate;
 #[path = "sdk/pool.rs"]
@@ -375,6 +377,7 @@ impl Story {
             grantee: self.w.recruiter_key.pubkey(),
             grant: self.grant,
             credentials: vec![self.shared_degree(), self.shared_licence()],
+            cohort_credentials: vec![],
             trusted_registries: vec![self.w.registry],
         }
     }
@@ -560,6 +563,7 @@ async fn full_story_verifies_opens_records_and_ends_at_revocation() {
                 }),
             },
         ],
+        cohort_credentials: vec![],
         trusted_registries: vec![w.registry],
     };
     let recruiter = w.recruiter();

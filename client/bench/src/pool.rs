@@ -235,6 +235,7 @@ pub async fn paid_verification(world: &World) -> Result<Value> {
                 registry: world.registry,
                 document: None,
             }],
+            cohort_credentials: vec![],
             trusted_registries: vec![world.registry],
         })
         .await?;

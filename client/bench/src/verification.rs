@@ -170,6 +170,7 @@ fn requests_for(world: &World, profile: &Profile, count: usize) -> Vec<VerifyReq
             grantee: profile.recruiter.pubkey(),
             grant: *grant,
             credentials: chunk.to_vec(),
+            cohort_credentials: vec![],
             trusted_registries: vec![world.registry],
         })
         .collect()
@@ -360,6 +361,7 @@ pub async fn synthesize(world: &World, profile: &Profile, count: usize) -> Resul
             grantee,
             grant: grant_key,
             credentials: shared,
+            cohort_credentials: vec![],
             trusted_registries: vec![world.registry],
         });
     }

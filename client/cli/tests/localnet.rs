@@ -157,6 +157,7 @@ async fn sdk_full_story_over_json_rpc() {
                 document,
             }),
         }],
+        cohort_credentials: vec![],
         trusted_registries: vec![admin.registry],
     };
     let report = recruiter.verify(&request).await.unwrap();

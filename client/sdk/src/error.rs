@@ -397,6 +397,17 @@ pub enum SdkError {
         /// What differs: `commitment`, `schema`, `subject` or `issuer`.
         field: &'static str,
     },
+    /// The cohort is already on-chain with another root, size or schema than this run's tree: a
+    /// cohort name reused for other rows, or another secret. Nothing was sent.
+    #[error(
+        "cohort {cohort} is already on-chain but its {field} differs from this run's: the rows, their order or the secret changed since it was issued. Nothing was sent: issue the new rows under another cohort name"
+    )]
+    ExistingCohortDiffers {
+        /// The cohort's address.
+        cohort: Pubkey,
+        /// What differs: `merkle root`, `leaf count` or `schema`.
+        field: &'static str,
+    },
     /// A cohort row that expires before it starts. Nothing was added to the cohort.
     #[error(
         "cohort row {reference:?} expires at {expires_at}, not after it starts ({valid_from}): give 0 for never, or a later expiry"

@@ -160,6 +160,7 @@ pub(crate) fn listing_failures(
         grantee: Pubkey::default(),
         grant: Pubkey::default(),
         credentials: shared,
+        cohort_credentials: vec![],
         trusted_registries: trusted.to_vec(),
     };
     verify::evaluate(&request, fetched, now)

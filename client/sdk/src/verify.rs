@@ -14,15 +14,19 @@ use credence_consent::{
     error::ConsentError,
     state::{CredentialRef, Grant},
 };
-use credence_registry::state::{Credential, CredentialStatus, Issuer, Registry, Schema};
+use credence_registry::state::{
+    Cohort, CohortStatusPage, Credential, CredentialStatus, Issuer, Registry, Schema,
+};
 use serde::{Deserialize, Serialize};
 use solana_account::Account;
 use solana_pubkey::Pubkey;
 
 use crate::{
     accounts::{decode, fetch},
+    cohort::{CohortCredential, LeafData, subject_commitment, verify_proof},
     commitment::{Salt, matches},
     error::SdkError,
+    pda,
     time::utc,
     transport::{CLOCK_SYSVAR, Transport, clock_now},
 };
@@ -120,6 +124,9 @@ pub struct VerifyRequest {
     pub grant: Pubkey,
     /// The credentials presented.
     pub credentials: Vec<SharedCredential>,
+    /// The cohort credentials presented: the candidate's credential files, checked side by side
+    /// with `credentials` in the same round trip.
+    pub cohort_credentials: Vec<CohortCredential>,
     /// Registries the verifier trusts.
     pub trusted_registries: Vec<Pubkey>,
 }
@@ -146,6 +153,9 @@ pub enum CheckKind {
     ValidityWindow,
     /// The shared document opens the credential's commitment.
     Document,
+    /// A cohort credential's leaf, with the grant's subject, is in the cohort's on-chain Merkle
+    /// root.
+    MerkleProof,
 }
 
 /// The outcome of one check.
@@ -163,15 +173,29 @@ pub enum CheckStatus {
 /// One line of a report. In JSON, the credential is a base58 address.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Check {
-    /// The credential checked (none for grant-wide checks).
+    /// The credential checked (none for grant-wide checks); for a cohort credential, its cohort.
     #[serde(with = "crate::serde_text::option")]
     pub credential: Option<Pubkey>,
+    /// The leaf of a cohort credential (none for a credential account).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaf: Option<u32>,
     /// What was checked.
     pub kind: CheckKind,
     /// The outcome.
     pub status: CheckStatus,
     /// Why, in words.
     pub detail: String,
+}
+
+impl Check {
+    /// The line as `credential: detail` (`cohort#leaf: detail` for a cohort credential).
+    pub fn line(&self) -> String {
+        match (&self.credential, self.leaf) {
+            (Some(k), Some(leaf)) => format!("{k}#{leaf}: {}", self.detail),
+            (Some(k), None) => format!("{k}: {}", self.detail),
+            (None, _) => self.detail.clone(),
+        }
+    }
 }
 
 /// A verification report.
@@ -191,6 +215,19 @@ pub struct Report {
 pub const REQUIRED_CREDENTIAL_CHECKS: [CheckKind; 7] = [
     CheckKind::GrantCovers,
     CheckKind::CredentialExists,
+    CheckKind::RegistryTrusted,
+    CheckKind::IssuerAccredited,
+    CheckKind::Schema,
+    CheckKind::CredentialStatus,
+    CheckKind::ValidityWindow,
+];
+
+/// The checks a cohort credential must pass before it counts as verified (see
+/// [`Report::leaf_passed`]): a credential's, and the Merkle proof.
+pub const REQUIRED_COHORT_CHECKS: [CheckKind; 8] = [
+    CheckKind::GrantCovers,
+    CheckKind::CredentialExists,
+    CheckKind::MerkleProof,
     CheckKind::RegistryTrusted,
     CheckKind::IssuerAccredited,
     CheckKind::Schema,
@@ -229,14 +266,35 @@ impl Report {
                 && c.kind == CheckKind::GrantInForce
                 && c.status == CheckStatus::Pass
         });
+        grant_in_force && self.all_passed(Some(*credential), None, &REQUIRED_CREDENTIAL_CHECKS)
+    }
+
+    /// [`Self::credential_passed`] for leaf `index` of `cohort`: [`REQUIRED_COHORT_CHECKS`],
+    /// the Merkle proof among them.
+    pub fn leaf_passed(&self, cohort: &Pubkey, index: u32) -> bool {
+        let grant_in_force = self.checks.iter().any(|c| {
+            c.credential.is_none()
+                && c.kind == CheckKind::GrantInForce
+                && c.status == CheckStatus::Pass
+        });
+        grant_in_force && self.all_passed(Some(*cohort), Some(index), &REQUIRED_COHORT_CHECKS)
+    }
+
+    /// No line of the credential (`credential`, `leaf`) nor grant-wide line failed, and each of
+    /// `required` is in the report for it and passed.
+    fn all_passed(
+        &self,
+        credential: Option<Pubkey>,
+        leaf: Option<u32>,
+        required: &[CheckKind],
+    ) -> bool {
         let lines = || {
-            self.checks
-                .iter()
-                .filter(|c| c.credential.is_none_or(|k| k == *credential))
+            self.checks.iter().filter(move |c| {
+                c.credential.is_none() || (c.credential == credential && c.leaf == leaf)
+            })
         };
-        grant_in_force
-            && !lines().any(|c| c.status == CheckStatus::Fail)
-            && REQUIRED_CREDENTIAL_CHECKS.iter().all(|kind| {
+        !lines().any(|c| c.status == CheckStatus::Fail)
+            && required.iter().all(|kind| {
                 lines().any(|c| {
                     c.credential.is_some() && c.kind == *kind && c.status == CheckStatus::Pass
                 })
@@ -248,6 +306,7 @@ impl Report {
         self.credential_passed(credential)
             && self.checks.iter().any(|c| {
                 c.credential == Some(*credential)
+                    && c.leaf.is_none()
                     && c.kind == CheckKind::Document
                     && c.status == CheckStatus::Pass
             })
@@ -265,10 +324,7 @@ impl Report {
         self.checks
             .iter()
             .filter(|c| c.status == CheckStatus::NotChecked)
-            .map(|c| match &c.credential {
-                Some(k) => format!("{k}: {}", c.detail),
-                None => c.detail.clone(),
-            })
+            .map(Check::line)
             .collect()
     }
 
@@ -277,10 +333,7 @@ impl Report {
         self.checks
             .iter()
             .filter(|c| c.status == CheckStatus::Fail)
-            .map(|c| match &c.credential {
-                Some(k) => format!("{k}: {}", c.detail),
-                None => c.detail.clone(),
-            })
+            .map(Check::line)
             .collect()
     }
 }
@@ -300,6 +353,7 @@ impl Lines {
     ) {
         self.checks.push(Check {
             credential,
+            leaf: None,
             kind,
             status: if ok {
                 CheckStatus::Pass
@@ -317,6 +371,19 @@ pub fn addresses(request: &VerifyRequest) -> Vec<Pubkey> {
     for shared in &request.credentials {
         for key in [
             shared.credential,
+            shared.issuer,
+            shared.schema,
+            shared.registry,
+        ] {
+            if !out.contains(&key) {
+                out.push(key);
+            }
+        }
+    }
+    for shared in &request.cohort_credentials {
+        for key in [
+            shared.cohort,
+            pda::cohort_status(&shared.cohort, shared.index).0,
             shared.issuer,
             shared.schema,
             shared.registry,
@@ -360,6 +427,7 @@ pub async fn verify(transport: &Transport, request: &VerifyRequest) -> Result<Re
 ///     grantee: Pubkey::new_unique(),
 ///     grant: Pubkey::new_unique(),
 ///     credentials: vec![],
+///     cohort_credentials: vec![],
 ///     trusted_registries: vec![],
 /// };
 /// let report = evaluate(&request, &HashMap::new(), 1_800_000_000);
@@ -375,6 +443,9 @@ pub fn evaluate(request: &VerifyRequest, fetched: &HashMap<Pubkey, Account>, now
     check_grant(&mut lines, request, grant.as_ref(), now);
     for shared in &request.credentials {
         check_credential(&mut lines, request, grant.as_ref(), shared, fetched, now);
+    }
+    for shared in &request.cohort_credentials {
+        check_cohort_credential(&mut lines, request, grant.as_ref(), shared, fetched, now);
     }
     Report {
         checked_at: now,
@@ -461,7 +532,7 @@ fn check_credential(
             "the credential's issuer is not the one stated".into()
         },
     );
-    check_issuer(lines, key, &c, request, fetched);
+    check_issuer(lines, key, &c.issuer, request, fetched);
     let schema: Option<Schema> = fetched
         .get(&c.schema)
         .and_then(|a| decode(&c.schema, a).ok());
@@ -479,6 +550,7 @@ fn check_credential(
     match &shared.document {
         None => lines.checks.push(Check {
             credential: key,
+            leaf: None,
             kind: CheckKind::Document,
             status: CheckStatus::NotChecked,
             detail: "no document shared".into(),
@@ -497,20 +569,20 @@ fn check_credential(
 fn check_issuer(
     lines: &mut Lines,
     key: Option<Pubkey>,
-    c: &Credential,
+    issuer_key: &Pubkey,
     request: &VerifyRequest,
     fetched: &HashMap<Pubkey, Account>,
 ) {
     let issuer: Option<Issuer> = fetched
-        .get(&c.issuer)
-        .and_then(|a| decode(&c.issuer, a).ok());
+        .get(issuer_key)
+        .and_then(|a| decode(issuer_key, a).ok());
     let Some(i) = issuer else {
         lines.push(
             key,
             CheckKind::IssuerAccredited,
             false,
             String::new(),
-            format!("issuer {} not found", c.issuer),
+            format!("issuer {issuer_key} not found"),
         );
         return;
     };
@@ -536,6 +608,165 @@ fn check_issuer(
         format!("{} is accredited", i.name),
         format!("{} is {:?}, not accredited", i.name, i.status).to_lowercase(),
     );
+}
+
+/// One cohort credential's lines: a credential's, with the cohort account standing in for the
+/// credential account, plus the Merkle proof; every line names the cohort and the leaf.
+fn check_cohort_credential(
+    lines: &mut Lines,
+    request: &VerifyRequest,
+    grant: Option<&Grant>,
+    shared: &CohortCredential,
+    fetched: &HashMap<Pubkey, Account>,
+    now: i64,
+) {
+    let first = lines.checks.len();
+    cohort_lines(lines, request, grant, shared, fetched, now);
+    for line in &mut lines.checks[first..] {
+        line.leaf = Some(shared.index);
+    }
+}
+
+/// The lines of [`check_cohort_credential`], before they are tagged with the leaf.
+fn cohort_lines(
+    lines: &mut Lines,
+    request: &VerifyRequest,
+    grant: Option<&Grant>,
+    shared: &CohortCredential,
+    fetched: &HashMap<Pubkey, Account>,
+    now: i64,
+) {
+    let key = Some(shared.cohort);
+    if let Some(g) = grant {
+        lines.push(
+            key,
+            CheckKind::GrantCovers,
+            g.credentials.contains(&CredentialRef::CohortLeaf {
+                cohort: shared.cohort,
+                index: shared.index,
+            }),
+            "covered by the grant".into(),
+            "the grant does not cover this credential".into(),
+        );
+    }
+    let cohort: Option<Cohort> = fetched
+        .get(&shared.cohort)
+        .and_then(|a| decode(&shared.cohort, a).ok());
+    let Some(c) = cohort else {
+        lines.push(
+            key,
+            CheckKind::CredentialExists,
+            false,
+            String::new(),
+            "no cohort at this address (closed, or never issued)".into(),
+        );
+        return;
+    };
+    // The leaf as the grant's subject would hold it: the salt must open her key.
+    let opens =
+        subject_commitment(&shared.subject_salt, &request.subject) == shared.subject_commitment;
+    let in_cohort = c.issuer == shared.issuer && shared.index < c.leaf_count;
+    lines.push(
+        key,
+        CheckKind::CredentialExists,
+        opens && in_cohort,
+        format!("leaf {} of {} issued to the candidate by the stated issuer", shared.index, c.leaf_count),
+        if !opens {
+            "the credential is another candidate's (its subject commitment does not open to the candidate's key)".into()
+        } else if c.issuer != shared.issuer {
+            "the cohort's issuer is not the one stated".into()
+        } else {
+            format!("leaf {} is beyond the cohort's {} leaves", shared.index, c.leaf_count)
+        },
+    );
+    let leaf = LeafData {
+        index: shared.index,
+        subject_commitment: subject_commitment(&shared.subject_salt, &request.subject),
+        document_commitment: shared.document_commitment,
+        valid_from: shared.valid_from,
+        expires_at: shared.expires_at,
+    };
+    lines.push(
+        key,
+        CheckKind::MerkleProof,
+        verify_proof(&c.merkle_root, c.depth, shared.index, &leaf.hash(&shared.cohort), &shared.proof),
+        format!("in the cohort's Merkle root ({} hashes)", shared.proof.len()),
+        "the leaf and its proof do not lead to the cohort's on-chain root (altered, or another cohort's)".into(),
+    );
+    check_issuer(lines, key, &c.issuer, request, fetched);
+    let schema: Option<Schema> = fetched
+        .get(&c.schema)
+        .and_then(|a| decode(&c.schema, a).ok());
+    lines.push(
+        key,
+        CheckKind::Schema,
+        c.schema == shared.schema && schema.as_ref().is_some_and(|s| s.issuer == c.issuer),
+        schema
+            .as_ref()
+            .map(|s| format!("schema {} v{}", s.name, s.schema_version))
+            .unwrap_or_default(),
+        "the schema is not the cohort's or not its issuer's".into(),
+    );
+    let page = pda::cohort_status(&shared.cohort, shared.index).0;
+    let status = fetched
+        .get(&page)
+        .and_then(|a| {
+            CohortStatusPage::from_account_data(&a.data).map(|p| p.status_of(shared.index))
+        })
+        .unwrap_or(CredentialStatus::Active);
+    lines.push(
+        key,
+        CheckKind::CredentialStatus,
+        status == CredentialStatus::Active,
+        "active".into(),
+        match status {
+            CredentialStatus::Suspended => "the credential is suspended".into(),
+            _ => "the credential was revoked (the reason is in the issuer's CohortLeafStatusChanged event)".into(),
+        },
+    );
+    let started = now >= shared.valid_from && now >= c.valid_from;
+    let expired = |at: i64| at != 0 && now >= at;
+    let in_window = started && !expired(shared.expires_at) && !expired(c.expires_at);
+    lines.push(
+        key,
+        CheckKind::ValidityWindow,
+        in_window,
+        if shared.expires_at == 0 {
+            "valid, no expiry".into()
+        } else {
+            format!("valid until {}", utc(shared.expires_at))
+        },
+        if !started {
+            format!(
+                "not valid before {}",
+                utc(shared.valid_from.max(c.valid_from))
+            )
+        } else if expired(shared.expires_at) {
+            format!("expired at {}", utc(shared.expires_at))
+        } else {
+            format!("the cohort expired at {}", utc(c.expires_at))
+        },
+    );
+    match &shared.document {
+        None => lines.checks.push(Check {
+            credential: key,
+            leaf: None,
+            kind: CheckKind::Document,
+            status: CheckStatus::NotChecked,
+            detail: "no document shared".into(),
+        }),
+        Some(document) => lines.push(
+            key,
+            CheckKind::Document,
+            matches(
+                &shared.document_commitment,
+                &shared.document_salt,
+                document.as_bytes(),
+            ),
+            "the document matches its commitment".into(),
+            "the document does not match its commitment (altered, or the wrong salt)".into(),
+        ),
+    }
 }
 
 /// The credential's status and validity-window lines.
@@ -632,6 +863,7 @@ mod tests {
     fn line(credential: Option<&Pubkey>, kind: CheckKind, status: CheckStatus) -> Check {
         Check {
             credential: credential.copied(),
+            leaf: None,
             kind,
             status,
             detail: String::new(),

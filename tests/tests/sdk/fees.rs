@@ -190,6 +190,7 @@ async fn untrusted_fee_credential_is_never_paid() {
         grantee: w.recruiter_key.pubkey(),
         grant,
         credentials: shared,
+        cohort_credentials: vec![],
         trusted_registries: vec![w.registry],
     };
     let report = recruiter.verify(&request).await.unwrap();

@@ -173,6 +173,7 @@ async fn pool_search_request_approve_verify_and_pay() {
             p.shared(&p.degree, w.university, w.degree_schema, DEGREE_DOCUMENT),
             p.shared(&p.licence, w.council, w.licence_schema, LICENCE_DOCUMENT),
         ],
+        cohort_credentials: vec![],
         trusted_registries: vec![w.registry],
     };
     let report = recruiter.verify(&verify_request).await.unwrap();

@@ -497,6 +497,7 @@ impl<'a> Demo<'a> {
             grantee: self.actors.recruiter.pubkey(),
             grant: approval.grant,
             credentials: shared,
+            cohort_credentials: vec![],
             trusted_registries: vec![self.admin.registry],
         };
         let verify_started = Instant::now();

@@ -153,6 +153,7 @@ pub async fn run(config: &Config, args: VerifyArgs) -> anyhow::Result<Output> {
         grantee: keypair.pubkey(),
         grant: args.grant,
         credentials: shared,
+        cohort_credentials: vec![],
         trusted_registries: args.trusted.clone(),
     };
     let report = recruiter.verify(&request).await?;

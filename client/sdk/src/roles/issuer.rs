@@ -13,6 +13,10 @@ use solana_keypair::Keypair;
 use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 
+mod cohort;
+
+pub use cohort::CohortIssued;
+
 use super::created;
 use crate::{
     accounts::{self, fetch},

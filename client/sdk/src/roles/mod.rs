@@ -20,7 +20,9 @@ pub mod recruiter;
 
 pub use admin::RegistryAdmin;
 pub use candidate::{Candidate, GrantRequest};
-pub use issuer::{BatchReport, IssueRequest, Issued, Issuer, SchemaCreated, Treasury};
+pub use issuer::{
+    BatchReport, CohortIssued, IssueRequest, Issued, Issuer, SchemaCreated, Treasury,
+};
 pub use recruiter::Recruiter;
 
 pub use crate::audit::{

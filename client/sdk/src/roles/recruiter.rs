@@ -63,6 +63,7 @@ impl<'a> Recruiter<'a> {
     ///         grantee: hospital.pubkey(),
     ///         grant,
     ///         credentials: share_from_grant(transport, &grant).await?,
+    ///         cohort_credentials: vec![],
     ///         trusted_registries: vec![trusted_registry],
     ///     })
     ///     .await?;
