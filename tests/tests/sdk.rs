@@ -325,7 +325,10 @@ impl Story {
             .grant(GrantRequest {
                 grant_id: 1,
                 grantee: w.recruiter_key.pubkey(),
-                credentials: vec![address(&degree), address(&licence)],
+                credentials: credence_sdk::accounts::account_refs(&[
+                    address(&degree),
+                    address(&licence),
+                ]),
                 purpose: PURPOSE.into(),
                 expires_at,
                 max_uses: 0,
@@ -520,7 +523,7 @@ async fn full_story_verifies_opens_records_and_ends_at_revocation() {
         .grant(GrantRequest {
             grant_id: 7,
             grantee: recruiter_key,
-            credentials: vec![degree_address, licence_address],
+            credentials: credence_sdk::accounts::account_refs(&[degree_address, licence_address]),
             purpose: PURPOSE.into(),
             expires_at,
             max_uses: 0,
@@ -750,7 +753,7 @@ async fn verify_fails_validity_window_when_licence_expired() {
             .grant(GrantRequest {
                 grant_id: 2,
                 grantee: s.w.recruiter_key.pubkey(),
-                credentials: vec![s.degree, s.licence],
+                credentials: credence_sdk::accounts::account_refs(&[s.degree, s.licence]),
                 purpose: PURPOSE.into(),
                 expires_at: s.w.now().await + 2 * YEAR,
                 max_uses: 0,
@@ -873,7 +876,7 @@ async fn verify_fails_grant_covers_when_credential_not_in_grant() {
             .grant(GrantRequest {
                 grant_id: 3,
                 grantee: s.w.recruiter_key.pubkey(),
-                credentials: vec![s.degree],
+                credentials: credence_sdk::accounts::account_refs(&[s.degree]),
                 purpose: PURPOSE.into(),
                 expires_at: s.w.now().await + WEEK,
                 max_uses: 0,
@@ -1098,7 +1101,7 @@ async fn open_document_fails_when_grant_carries_no_key() {
             .grant(GrantRequest {
                 grant_id: 4,
                 grantee: s.w.recruiter_key.pubkey(),
-                credentials: vec![s.degree],
+                credentials: credence_sdk::accounts::account_refs(&[s.degree]),
                 purpose: PURPOSE.into(),
                 expires_at: s.w.now().await + WEEK,
                 max_uses: 0,
@@ -1285,7 +1288,7 @@ async fn listings_name_exactly_each_subjects_issuers_and_grantees_accounts() {
     let grant = |id: u64, grantee: Pubkey, credentials: Vec<Pubkey>| GrantRequest {
         grant_id: id,
         grantee,
-        credentials,
+        credentials: credence_sdk::accounts::account_refs(&credentials),
         purpose: PURPOSE.into(),
         expires_at: now + WEEK,
         max_uses: 0,

@@ -215,7 +215,7 @@ pub async fn paid_verification(world: &World) -> Result<Value> {
         .grant(GrantRequest {
             grant_id: 1,
             grantee: recruiter_key.pubkey(),
-            credentials: vec![credential],
+            credentials: credence_sdk::accounts::account_refs(&[credential]),
             purpose: "Benchmark".into(),
             expires_at: now + 86_400,
             max_uses: 0,

@@ -128,7 +128,9 @@ pub async fn build_profile(world: &World) -> Result<Profile> {
             .grant(GrantRequest {
                 grant_id: i as u64,
                 grantee: recruiter.pubkey(),
-                credentials: chunk.iter().map(|c| c.credential).collect(),
+                credentials: credence_sdk::accounts::account_refs(
+                    &chunk.iter().map(|c| c.credential).collect::<Vec<_>>(),
+                ),
                 purpose: PURPOSE.into(),
                 expires_at: now + GRANT_SECONDS,
                 max_uses: 0,

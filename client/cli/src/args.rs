@@ -24,6 +24,11 @@ pub fn pubkey(text: &str) -> Result<Pubkey, String> {
         .map_err(|_| "not a valid public key (expected base58, 32 to 44 characters)".to_string())
 }
 
+/// A credential reference: an address, or `COHORT#INDEX` for a cohort credential.
+pub fn credential_ref(text: &str) -> Result<credence_consent::state::CredentialRef, String> {
+    credence_sdk::accounts::parse_reference(text).map_err(|e| e.to_string())
+}
+
 /// A date: `YYYY-MM-DD` (midnight UTC) or unix seconds, as unix seconds.
 pub fn date(text: &str) -> Result<i64, String> {
     let text = text.trim();

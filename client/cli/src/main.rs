@@ -53,6 +53,10 @@ enum Command {
     /// Credentials: issue, issue a CSV batch, suspend, reinstate, revoke, renew, close, list.
     #[command(subcommand)]
     Credential(commands::credential::CredentialCommand),
+    /// Cohorts: a register issued as one cohort with a credential file per candidate; suspend,
+    /// reinstate or revoke one leaf; show.
+    #[command(subcommand)]
+    Cohort(commands::cohort::CohortCommand),
     /// Candidates' grants: create, revoke, close, list; and the audit trail.
     #[command(subcommand)]
     Grant(commands::grant::GrantCommand),
@@ -110,6 +114,7 @@ async fn run(cli: Cli) -> anyhow::Result<output::Output> {
         Command::Issuer(cmd) => commands::issuer::run(&config, cmd).await,
         Command::Schema(cmd) => commands::schema::run(&config, cmd).await,
         Command::Credential(cmd) => commands::credential::run(&config, cmd).await,
+        Command::Cohort(cmd) => commands::cohort::run(&config, cmd).await,
         Command::Grant(cmd) => commands::grant::run(&config, cmd).await,
         Command::Pool(cmd) => commands::pool::run(&config, cmd).await,
         Command::Request(cmd) => commands::request::run(&config, cmd).await,

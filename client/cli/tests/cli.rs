@@ -37,9 +37,16 @@ fn demo_tells_the_whole_story_as_json() {
     assert!(out.status.success(), "{}", stderr(&out));
     let doc: Value = serde_json::from_str(&stdout(&out)).expect("stdout is one JSON document");
     assert_eq!(doc["passed_before_revocation"], true);
+    assert_eq!(doc["licence_failed_after_strike_off"], true);
     assert_eq!(doc["failed_after_revocation"], true);
     let steps = doc["steps"].as_array().unwrap();
-    assert_eq!(steps.len(), 13);
+    assert_eq!(steps.len(), 14);
+    // Her licence is leaf 4,242 of the council's cohort of 10,000.
+    let licence = &steps[2]["data"]["licence"];
+    assert_eq!(
+        (licence["index"].as_u64(), licence["leaf_count"].as_u64()),
+        (Some(4_242), Some(10_000))
+    );
     // Pool search found her listing by codes, and nothing in it names her.
     let matches = steps[5]["data"]["matches"].as_array().unwrap();
     assert_eq!(matches.len(), 1);
@@ -47,6 +54,16 @@ fn demo_tells_the_whole_story_as_json() {
     assert!(!matches[0].to_string().contains("Amina"));
     let first = &steps[8]["data"]["report"];
     assert_eq!(first["round_trips"], 1);
+    let proof = first["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "merkle_proof")
+        .expect("a MerkleProof line for the licence");
+    assert_eq!(
+        (proof["status"].as_str(), proof["leaf"].as_u64()),
+        (Some("pass"), Some(4_242))
+    );
     assert!(first["checks"]
         .as_array()
         .unwrap()
@@ -60,7 +77,17 @@ fn demo_tells_the_whole_story_as_json() {
     let accesses = steps[11]["data"]["accesses"].as_array().unwrap();
     assert_eq!(accesses.len(), 1);
     assert_eq!(accesses[0]["outcome"], "verified");
-    let reasons = steps[12]["data"]["reasons"].as_array().unwrap();
+    // Struck off: the licence fails on its status; the degree is not among the failures.
+    let struck = steps[12]["data"]["reasons"].as_array().unwrap();
+    assert_eq!(struck.len(), 1, "{struck:?}");
+    assert!(
+        struck[0]
+            .as_str()
+            .unwrap()
+            .contains("#4242: the credential was revoked"),
+        "{struck:?}"
+    );
+    let reasons = steps[13]["data"]["reasons"].as_array().unwrap();
     assert!(
         reasons[0].as_str().unwrap().contains("revoked"),
         "{reasons:?}"
@@ -79,6 +106,8 @@ fn demo_prints_the_report_for_people() {
     let text = stdout(&out);
     assert!(text.contains("PASSED") && text.contains("FAILED"), "{text}");
     assert!(text.contains("the candidate revoked the grant"), "{text}");
+    assert!(text.contains("issued in 1 transaction"), "{text}");
+    assert!(text.contains("as 10000 credential accounts"), "{text}");
     assert!(
         text.contains("university treasury: 0.000000 -> 12.500000 dUSD"),
         "{text}"

@@ -134,7 +134,7 @@ async fn sdk_full_story_over_json_rpc() {
         .grant(GrantRequest {
             grant_id: 1,
             grantee: hospital.pubkey(),
-            credentials: vec![credential],
+            credentials: credence_sdk::accounts::account_refs(&[credential]),
             purpose: "Recruitment".into(),
             expires_at: i64::MAX / 2,
             max_uses: 0,

@@ -7,13 +7,16 @@
 use std::collections::HashMap;
 
 use credence_consent::state::{CODE_LEN, CredentialRef, Listing, check_code};
-use credence_registry::state::{Credential, Issuer as IssuerAccount};
+use credence_registry::state::{
+    Cohort, CohortStatusPage, Credential, CredentialStatus, Issuer as IssuerAccount, Schema,
+};
 use serde::{Deserialize, Serialize};
 use solana_pubkey::Pubkey;
 
 use crate::{
     accounts,
     error::SdkError,
+    pda,
     verify::{self, CheckKind, CheckStatus, SharedCredential, VerifyRequest},
 };
 
@@ -57,8 +60,9 @@ pub struct ListingTerms {
     pub region: String,
     /// When she can start (unix seconds).
     pub available_from: i64,
-    /// Her credentials the listing vouches for (1 to 16).
-    pub credentials: Vec<Pubkey>,
+    /// Her credentials the listing vouches for (1 to 16): accounts
+    /// ([`accounts::account_refs`]) and cohort leaves.
+    pub credentials: Vec<CredentialRef>,
 }
 
 /// What a recruiter looks for in the pool.
@@ -112,8 +116,8 @@ pub struct RequestTerms {
     pub request_id: u64,
     /// The candidate.
     pub subject: Pubkey,
-    /// Credentials asked for (for example from her listing).
-    pub credentials: Vec<Pubkey>,
+    /// Credentials asked for (for example her listing's).
+    pub credentials: Vec<CredentialRef>,
     /// Schemas asked for.
     pub schemas: Vec<Pubkey>,
     /// Why.
@@ -133,9 +137,14 @@ pub(crate) fn listing_failures(
     now: i64,
 ) -> Vec<String> {
     let mut shared = Vec::new();
+    let mut failures = Vec::new();
     for reference in &listing.credentials {
-        let CredentialRef::Account { address } = reference else {
-            continue;
+        let address = match reference {
+            CredentialRef::Account { address } => address,
+            CredentialRef::CohortLeaf { cohort, index } => {
+                failures.extend(leaf_standing(cohort, *index, fetched, trusted, now));
+                continue;
+            }
         };
         let credential = fetched
             .get(address)
@@ -163,16 +172,78 @@ pub(crate) fn listing_failures(
         cohort_credentials: vec![],
         trusted_registries: trusted.to_vec(),
     };
-    verify::evaluate(&request, fetched, now)
+    let mut out: Vec<String> = verify::evaluate(&request, fetched, now)
         .checks
         .into_iter()
         .filter(|c| {
             c.status == CheckStatus::Fail
                 && !matches!(c.kind, CheckKind::GrantInForce | CheckKind::GrantCovers)
         })
-        .map(|c| match c.credential {
-            Some(k) => format!("{k}: {}", c.detail),
-            None => c.detail,
-        })
-        .collect()
+        .map(|c| c.line())
+        .collect();
+    out.extend(failures);
+    out
+}
+
+/// What keeps leaf `index` of `cohort` in a listing from standing, one line each: the cohort
+/// exists and holds the leaf, its issuer is accredited in a trusted registry, its schema is the
+/// issuer's, the leaf is active and the cohort's window holds now. That the leaf is the
+/// candidate's is proven only by her credential file (its subject salt and Merkle proof), which
+/// she shares when she grants access, not in a public listing.
+fn leaf_standing(
+    cohort: &Pubkey,
+    index: u32,
+    fetched: &HashMap<Pubkey, solana_account::Account>,
+    trusted: &[Pubkey],
+    now: i64,
+) -> Vec<String> {
+    let at = format!("{cohort}#{index}");
+    let Some(c) = fetched
+        .get(cohort)
+        .and_then(|a| accounts::decode::<Cohort>(cohort, a).ok())
+    else {
+        return vec![format!("{at}: no cohort at this address")];
+    };
+    let mut out = Vec::new();
+    if index >= c.leaf_count {
+        out.push(format!("{at}: beyond the cohort's {} leaves", c.leaf_count));
+    }
+    match fetched
+        .get(&c.issuer)
+        .and_then(|a| accounts::decode::<IssuerAccount>(&c.issuer, a).ok())
+    {
+        None => out.push(format!("{at}: issuer {} not found", c.issuer)),
+        Some(issuer) => {
+            if !trusted.contains(&issuer.registry) {
+                out.push(format!(
+                    "{at}: registry {} is not among the trusted registries",
+                    issuer.registry
+                ));
+            }
+            if !issuer.is_accredited() {
+                out.push(format!("{at}: {} is not accredited", issuer.name));
+            }
+        }
+    }
+    let schema_ok = fetched
+        .get(&c.schema)
+        .and_then(|a| accounts::decode::<Schema>(&c.schema, a).ok())
+        .is_some_and(|s| s.issuer == c.issuer);
+    if !schema_ok {
+        out.push(format!("{at}: the schema is not the cohort's issuer's"));
+    }
+    let status = fetched
+        .get(&pda::cohort_status(cohort, index).0)
+        .and_then(|a| CohortStatusPage::from_account_data(&a.data).map(|p| p.status_of(index)))
+        .unwrap_or(CredentialStatus::Active);
+    if status != CredentialStatus::Active {
+        out.push(format!(
+            "{at}: the credential is {}",
+            format!("{status:?}").to_lowercase()
+        ));
+    }
+    if !c.is_in_window(now) {
+        out.push(format!("{at}: outside the cohort's validity window"));
+    }
+    out
 }

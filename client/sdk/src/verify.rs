@@ -316,7 +316,14 @@ impl Report {
     pub fn names(&self, credential: &Pubkey) -> bool {
         self.checks
             .iter()
-            .any(|c| c.credential == Some(*credential))
+            .any(|c| c.credential == Some(*credential) && c.leaf.is_none())
+    }
+
+    /// Whether the report has a line about leaf `index` of `cohort`.
+    pub fn names_leaf(&self, cohort: &Pubkey, index: u32) -> bool {
+        self.checks
+            .iter()
+            .any(|c| c.credential == Some(*cohort) && c.leaf == Some(index))
     }
 
     /// What was left unchecked (documents not shared), as `credential: detail` lines.

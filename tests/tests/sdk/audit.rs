@@ -53,7 +53,7 @@ impl Actors<'_> {
             .grant(GrantRequest {
                 grant_id,
                 grantee: self.w.recruiter_key.pubkey(),
-                credentials,
+                credentials: credence_sdk::accounts::account_refs(&credentials),
                 purpose: PURPOSE.into(),
                 expires_at: self.w.now().await + WEEK,
                 max_uses: 0,
@@ -292,10 +292,10 @@ async fn audit_trail_without_logs_names_the_credentials_of_each_access_time() {
     let degree = address(&w.issue_degree(&nurse, "UNILAG/2019/NUR/0042").await);
     let licence = address(&w.issue_licence(&nurse, "19A1234N").await);
     let expires_at = w.now().await + WEEK;
-    let grant = |grant_id, credentials| GrantRequest {
+    let grant = |grant_id, credentials: Vec<Pubkey>| GrantRequest {
         grant_id,
         grantee: w.recruiter_key.pubkey(),
-        credentials,
+        credentials: credence_sdk::accounts::account_refs(&credentials),
         purpose: PURPOSE.into(),
         expires_at,
         max_uses: 0,

@@ -158,7 +158,7 @@ async fn untrusted_fee_credential_is_never_paid() {
         .grant(GrantRequest {
             grant_id: 1,
             grantee: w.recruiter_key.pubkey(),
-            credentials: vec![degree],
+            credentials: credence_sdk::accounts::account_refs(&[degree]),
             purpose: PURPOSE.into(),
             expires_at: w.now().await + WEEK,
             max_uses: 0,
@@ -368,7 +368,7 @@ async fn verified_pool_search_requires_a_trust_list() {
             occupation: "2221".into(),
             region: "GB-ENG".into(),
             available_from: 0,
-            credentials: vec![own],
+            credentials: credence_sdk::accounts::account_refs(&[own]),
         })
         .await
         .unwrap();
@@ -380,7 +380,7 @@ async fn verified_pool_search_requires_a_trust_list() {
             occupation: "2221".into(),
             region: "GB-ENG".into(),
             available_from: 0,
-            credentials: vec![address(&degree)],
+            credentials: credence_sdk::accounts::account_refs(&[address(&degree)]),
         })
         .await
         .unwrap();
@@ -505,7 +505,7 @@ async fn doctored_sealed_document_is_refused_by_open_document() {
             .grant(GrantRequest {
                 grant_id: 2,
                 grantee: s.w.recruiter_key.pubkey(),
-                credentials: vec![s.degree],
+                credentials: credence_sdk::accounts::account_refs(&[s.degree]),
                 purpose: PURPOSE.into(),
                 expires_at: s.w.now().await + WEEK,
                 max_uses: 1,

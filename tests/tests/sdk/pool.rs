@@ -34,7 +34,10 @@ impl Pool {
                 occupation: "2221".into(),
                 region: "gb-eng".into(),
                 available_from: now + 30 * DAY,
-                credentials: vec![address(&degree), address(&licence)],
+                credentials: credence_sdk::accounts::account_refs(&[
+                    address(&degree),
+                    address(&licence),
+                ]),
             })
             .await
             .unwrap();
@@ -141,7 +144,7 @@ async fn pool_search_request_approve_verify_and_pay() {
         .request_access(RequestTerms {
             request_id: 1,
             subject,
-            credentials: credentials.clone(),
+            credentials: credence_sdk::accounts::account_refs(&credentials),
             schemas: vec![],
             purpose: PURPOSE.into(),
             duration_secs: WEEK,
@@ -311,7 +314,7 @@ async fn declined_and_withdrawn_requests_and_unlisting() {
     let terms = |id| RequestTerms {
         request_id: id,
         subject: w.nurse.pubkey(),
-        credentials: vec![],
+        credentials: credence_sdk::accounts::account_refs(&[]),
         schemas: vec![w.licence_schema],
         purpose: PURPOSE.into(),
         duration_secs: WEEK,
@@ -360,7 +363,7 @@ async fn declined_and_withdrawn_requests_and_unlisting() {
             occupation: "nurse practitioner".into(),
             region: "GB".into(),
             available_from: 0,
-            credentials: vec![address(&p.degree)],
+            credentials: credence_sdk::accounts::account_refs(&[address(&p.degree)]),
         })
         .await
         .unwrap_err();
@@ -382,7 +385,10 @@ async fn pool_accounts_hold_nothing_personal() {
         .request_access(RequestTerms {
             request_id: 1,
             subject: w.nurse.pubkey(),
-            credentials: vec![address(&p.degree), address(&p.licence)],
+            credentials: credence_sdk::accounts::account_refs(&[
+                address(&p.degree),
+                address(&p.licence),
+            ]),
             schemas: vec![w.degree_schema],
             purpose: PURPOSE.into(),
             duration_secs: WEEK,
@@ -439,7 +445,7 @@ async fn a_transaction_over_a_packet_is_refused_before_sending() {
             occupation: "2221".into(),
             region: "GB".into(),
             available_from: 0,
-            credentials: credentials.clone(),
+            credentials: credence_sdk::accounts::account_refs(&credentials),
         })
         .await
         .unwrap_err();
@@ -455,7 +461,7 @@ async fn a_transaction_over_a_packet_is_refused_before_sending() {
             occupation: "2221".into(),
             region: "GB".into(),
             available_from: 0,
-            credentials: credentials[..14].to_vec(),
+            credentials: credence_sdk::accounts::account_refs(&credentials[..14]),
         })
         .await
         .unwrap();

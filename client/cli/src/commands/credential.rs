@@ -29,13 +29,13 @@ use crate::{
 pub struct IssuerRef {
     /// The registry's address.
     #[arg(long, value_parser = pubkey)]
-    registry: Pubkey,
+    pub registry: Pubkey,
     /// The issuer's id.
     #[arg(long)]
-    issuer_id: String,
+    pub issuer_id: String,
     /// Sign as a delegate of the issuer (the keypair is the delegate's).
     #[arg(long)]
-    delegate: bool,
+    pub delegate: bool,
 }
 
 /// Credential commands.
@@ -442,7 +442,7 @@ impl CredentialTarget {
     }
 }
 
-fn issuer_role<'a>(
+pub(crate) fn issuer_role<'a>(
     transport: &'a credence_sdk::Transport,
     keypair: &'a solana_keypair::Keypair,
     issuer: &IssuerRef,
@@ -456,7 +456,7 @@ fn issuer_role<'a>(
 }
 
 /// The issuer's secret for an issuing command (see [`load_secret`]).
-fn secret_of(issuer: &IssuerRef, given: Option<&Path>) -> anyhow::Result<IssuerSecret> {
+pub(crate) fn secret_of(issuer: &IssuerRef, given: Option<&Path>) -> anyhow::Result<IssuerSecret> {
     load_secret(given, &issuer.registry, &issuer.issuer_id)
 }
 

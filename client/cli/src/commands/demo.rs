@@ -1,13 +1,16 @@
 //! `credence demo`: the whole story, on the embedded chain by default or on `--url`.
 //!
-//! A nursing regulator creates a registry and accredits a university and a nursing council; they
-//! issue a degree and a licence to a nurse, and the university charges a verification fee in a
-//! demo stablecoin (a real SPL Token mint). The nurse lists herself in the talent pool; a hospital
+//! A nursing regulator creates a registry and accredits a university and a nursing council. The
+//! university issues a degree to a nurse; the council issues its register of 10,000 nurses as one
+//! cohort (one transaction, one account, no wallet named on-chain), her licence among them, and
+//! hands her its credential file. The university charges a verification fee in a demo
+//! stablecoin (a real SPL Token mint). The nurse lists herself in the talent pool; a hospital
 //! recruiter finds the listing by occupation and region without learning who she is, and asks
 //! for access; she approves, with the degree sealed to him, which creates the grant. He verifies
 //! (report), opens the degree and records access, paying the university's fee: its treasury is
-//! shown before and after. She sees the access in her audit trail, revokes, and his next
-//! verification fails with the reason. Every step is a real signed transaction through the real
+//! shown before and after. She sees the access in her audit trail. The council strikes her
+//! licence off (one leaf of the cohort revoked) and his next verification fails on the licence;
+//! she revokes the grant, and it fails with that reason. Every step is a real signed transaction through the real
 //! runtime.
 
 use std::time::Instant;
@@ -15,7 +18,11 @@ use std::time::Instant;
 use clap::Args;
 use credence_registry::{CreateSchemaArgs, RegisterIssuerArgs};
 use credence_sdk::{
+    cohort::{CohortCredential, CohortRow},
     commitment::IssuerSecret,
+    consent_program::state::CredentialRef,
+    ix::registry::LeafChange,
+    registry_program::constants::REASON_DISCIPLINARY,
     roles::{
         format_amount, Candidate, FeeCap, IssueRequest, Issued, Issuer, ListingTerms, PoolMatch,
         PoolQuery, Recruiter, RegistryAdmin, RequestTerms,
@@ -115,14 +122,20 @@ struct Demo<'a> {
     story: Story,
 }
 
-/// The nurse's degree and licence, and their schemas.
+/// Registrations in the council's register, issued as one cohort.
+const REGISTER: u32 = 10_000;
+/// The nurse's row in the register.
+const NURSE_ROW: u32 = 4_242;
+
+/// The nurse's degree (a credential account) and licence (a leaf of the council's cohort).
 struct Credentials {
     degree_schema: Pubkey,
-    licence_schema: Pubkey,
     degree: Issued,
-    licence: Issued,
     degree_address: Pubkey,
-    licence_address: Pubkey,
+    /// Her licence's credential file, as the council hands it to her.
+    licence: CohortCredential,
+    /// Her licence as grants name it.
+    licence_ref: CredentialRef,
 }
 
 /// The university's fee: the demo stablecoin it is paid in.
@@ -160,6 +173,7 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
     demo.open_degree(&credentials, &approval).await?;
     let recorded = demo.record_access(&fee, &approval, &report).await?;
     demo.audit_trail(&recorded).await?;
+    demo.strike_off(&credentials, &request).await?;
     demo.revoke(&approval, &request).await?;
     let mut story = demo.story;
     let total_ms = started.elapsed().as_millis();
@@ -167,7 +181,7 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
         .text
         .push_str(&format!("\nDone in {total_ms} ms on {chain}.\n"));
     Ok(Output::new(
-        json!({ "chain": chain, "total_ms": total_ms, "steps": story.steps, "passed_before_revocation": true, "failed_after_revocation": true }),
+        json!({ "chain": chain, "total_ms": total_ms, "steps": story.steps, "passed_before_revocation": true, "licence_failed_after_strike_off": true, "failed_after_revocation": true }),
         story.text,
     ))
 }
@@ -298,35 +312,78 @@ impl<'a> Demo<'a> {
                 expires_at: None,
             })
             .await?;
-        let licence = self
-            .nmc
-            .issue(&IssueRequest {
-                subject: nurse,
-                schema: licence_schema,
-                reference: "RN-19K0042N".into(),
-                document: LICENCE.as_bytes().to_vec(),
-                valid_from: None,
-                expires_at: None,
-            })
-            .await?;
+        let (licence, cohort_step) = self.issue_register(licence_schema).await?;
         self.story.step(
-            "Degree and nursing licence issued to the nurse",
+            "Degree issued to the nurse; her licence issued in the council's register of 10,000",
             format!(
-                "degree  {} (commitment {}…)\nlicence {} (commitment {}…)\non-chain: hash commitments only; the documents stay with the nurse",
-                degree.credential, &hex::encode(degree.commitment)[..16], licence.credential, &hex::encode(licence.commitment)[..16]
+                "degree  {} (commitment {}…)\n{cohort_step}\non-chain: hash commitments only; the documents stay with the nurse, and no cohort account, page or event names her",
+                degree.credential, &hex::encode(degree.commitment)[..16]
             ),
-            json!({ "degree": degree, "licence": licence }),
+            json!({ "degree": degree, "licence": { "cohort": licence.cohort.to_string(), "index": licence.index, "leaf_count": licence.leaf_count } }),
         );
         let degree_address = degree.credential;
-        let licence_address = licence.credential;
+        let licence_ref = CredentialRef::CohortLeaf {
+            cohort: licence.cohort,
+            index: licence.index,
+        };
         Ok(Credentials {
             degree_schema,
-            licence_schema,
             degree,
-            licence,
             degree_address,
-            licence_address,
+            licence,
+            licence_ref,
         })
+    }
+
+    /// 2 (continued). The council's register of [`REGISTER`] nurses as one cohort, her licence at
+    /// [`NURSE_ROW`]; returns her credential file and the step's text (the cohort's cost next to
+    /// what as many credential accounts would have cost).
+    async fn issue_register(
+        &mut self,
+        licence_schema: Pubkey,
+    ) -> anyhow::Result<(CohortCredential, String)> {
+        let nurse = self.actors.nurse.pubkey();
+        let now = self.transport.now().await?;
+        let rows: Vec<CohortRow> = (0..REGISTER)
+            .map(|i| CohortRow {
+                reference: format!("NMCN-RN-{i:05}"),
+                subject: if i == NURSE_ROW {
+                    nurse
+                } else {
+                    Pubkey::new_unique()
+                },
+                document: if i == NURSE_ROW {
+                    LICENCE.as_bytes().to_vec()
+                } else {
+                    format!(r#"{{"type":"Registered Nurse","pin":"26K{i:05}N"}}"#).into_bytes()
+                },
+                valid_from: now - DAY,
+                expires_at: now + 365 * DAY,
+            })
+            .collect();
+        let built = Instant::now();
+        let context = self.nmc.cohort_context(licence_schema, "register-2026")?;
+        let mut builder = self.nmc.cohort_builder(&context)?;
+        builder.push(&rows)?;
+        let tree = builder.finish()?;
+        let build_ms = built.elapsed().as_secs_f64() * 1e3;
+        let issued = self.nmc.issue_cohort(&context, &tree).await?;
+        let licence = tree.credential(
+            &self.actors.nmc_secret,
+            &rows[NURSE_ROW as usize],
+            NURSE_ROW,
+            &context,
+        )?;
+        let per_leaf = issued.rent_lamports as f64 / f64::from(REGISTER);
+        let text = format!(
+            "cohort {} of {REGISTER} licences: hashed in {build_ms:.0} ms, issued in 1 transaction\nrent: {:.6} SOL for the cohort ({per_leaf:.0} lamports a licence); as {REGISTER} credential accounts: {:.6} SOL ({:.0}x more)\nher licence: leaf {NURSE_ROW}, proof of {} hashes, in her credential file",
+            issued.cohort,
+            issued.rent_lamports as f64 / 1e9,
+            issued.single_credentials_rent_lamports as f64 / 1e9,
+            issued.single_credentials_rent_lamports as f64 / issued.rent_lamports.max(1) as f64,
+            licence.proof.len(),
+        );
+        Ok((licence, text))
     }
 
     /// 3. The university charges a fee per verified degree in a demo stablecoin.
@@ -364,7 +421,12 @@ impl<'a> Demo<'a> {
                 occupation: "2221".into(),
                 region: "GB-ENG".into(),
                 available_from: now + 30 * DAY,
-                credentials: vec![credentials.degree_address, credentials.licence_address],
+                credentials: vec![
+                    CredentialRef::Account {
+                        address: credentials.degree_address,
+                    },
+                    credentials.licence_ref,
+                ],
             })
             .await?;
         self.story.step(
@@ -414,11 +476,7 @@ impl<'a> Demo<'a> {
             .request_access(RequestTerms {
                 request_id: 1,
                 subject: hit.subject,
-                credentials: hit
-                    .credentials
-                    .iter()
-                    .map(credence_sdk::accounts::account_address)
-                    .collect::<Result<_, _>>()?,
+                credentials: hit.credentials.clone(),
                 schemas: vec![],
                 purpose: "Recruitment: ICU nurse, St Mary's Hospital".into(),
                 duration_secs: 7 * DAY,
@@ -470,34 +528,22 @@ impl<'a> Demo<'a> {
         approval: &Approval,
     ) -> anyhow::Result<(VerifyRequest, Report)> {
         let c = credentials;
-        let shared = vec![
-            SharedCredential {
-                credential: c.degree_address,
-                issuer: self.uni.issuer,
-                schema: c.degree_schema,
-                registry: self.admin.registry,
-                document: Some(SharedDocument {
-                    salt: c.degree.salt,
-                    document: DEGREE.as_bytes().to_vec(),
-                }),
-            },
-            SharedCredential {
-                credential: c.licence_address,
-                issuer: self.nmc.issuer,
-                schema: c.licence_schema,
-                registry: self.admin.registry,
-                document: Some(SharedDocument {
-                    salt: c.licence.salt,
-                    document: LICENCE.as_bytes().to_vec(),
-                }),
-            },
-        ];
+        let shared = vec![SharedCredential {
+            credential: c.degree_address,
+            issuer: self.uni.issuer,
+            schema: c.degree_schema,
+            registry: self.admin.registry,
+            document: Some(SharedDocument {
+                salt: c.degree.salt,
+                document: DEGREE.as_bytes().to_vec(),
+            }),
+        }];
         let request = VerifyRequest {
             subject: self.actors.nurse.pubkey(),
             grantee: self.actors.recruiter.pubkey(),
             grant: approval.grant,
             credentials: shared,
-            cohort_credentials: vec![],
+            cohort_credentials: vec![c.licence.clone()],
             trusted_registries: vec![self.admin.registry],
         };
         let verify_started = Instant::now();
@@ -615,6 +661,45 @@ impl<'a> Demo<'a> {
                 .collect::<Vec<_>>()
                 .join("\n"),
             json!({ "accesses": trail }),
+        );
+        Ok(())
+    }
+
+    /// 8 (continued). The council strikes her licence off: one leaf of its cohort revoked, in one
+    /// small transaction; his next verification fails on the licence, the degree still passes.
+    async fn strike_off(
+        &mut self,
+        credentials: &Credentials,
+        request: &VerifyRequest,
+    ) -> anyhow::Result<()> {
+        let licence = &credentials.licence;
+        let sent = self
+            .nmc
+            .change_leaf(
+                LeafChange::Revoke,
+                &licence.cohort,
+                licence.index,
+                REASON_DISCIPLINARY,
+            )
+            .await?;
+        let after = self.recruiter.verify(request).await?;
+        anyhow::ensure!(
+            !after.leaf_passed(&licence.cohort, licence.index)
+                && after.credential_passed(&credentials.degree_address),
+            "after the strike-off the licence must fail and the degree pass:\n{}",
+            report_text(&after)
+        );
+        let reasons: Vec<String> = after.failures();
+        self.story.step(
+            "The council strikes the licence off; the recruiter's next verification fails on it",
+            format!(
+                "transaction {} revoked leaf {} (reason: disciplinary)\n{}reason: {}",
+                sent.signature,
+                licence.index,
+                report_text(&after),
+                reasons.join("; ")
+            ),
+            json!({ "signature": sent.signature.to_string(), "report": after, "reasons": reasons }),
         );
         Ok(())
     }

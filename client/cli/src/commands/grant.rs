@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{anyhow, Context};
 use clap::Subcommand;
-use credence_consent::state::Grant;
+use credence_consent::state::{CredentialRef, Grant};
 use credence_sdk::{
     accounts, pda,
     roles::{AuditOptions, AuditTrail, Candidate, GrantRequest, DEFAULT_HISTORY_LIMIT},
@@ -15,7 +15,7 @@ use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 
 use crate::{
-    args::{days, pubkey, DAY},
+    args::{credential_ref, days, pubkey, DAY},
     config::{unix_now, Config},
     output::Output,
 };
@@ -42,9 +42,10 @@ pub struct CreateArgs {
     /// The recruiter's wallet address.
     #[arg(long, value_parser = pubkey)]
     grantee: Pubkey,
-    /// A credential to cover (repeat for several, at most 16).
-    #[arg(long = "credential", required = true, value_parser = pubkey)]
-    credentials: Vec<Pubkey>,
+    /// A credential to cover: its address, or `COHORT#INDEX` for a cohort credential (the
+    /// `cohort` and `index` of its credential file). Repeat for several, at most 16.
+    #[arg(long = "credential", required = true, value_parser = credential_ref)]
+    credentials: Vec<CredentialRef>,
     /// Why access is given (1 to 64 bytes).
     #[arg(long)]
     purpose: String,

@@ -1,6 +1,7 @@
 //! One file per command group.
 
 pub mod airdrop;
+pub mod cohort;
 pub mod credential;
 pub mod demo;
 pub mod grant;

@@ -2,6 +2,7 @@
 
 use anyhow::anyhow;
 use clap::Subcommand;
+use credence_consent::state::CredentialRef;
 use credence_sdk::{
     pda,
     roles::{code_text, Candidate, ListingTerms, PoolMatch, PoolQuery, Recruiter},
@@ -12,7 +13,7 @@ use solana_pubkey::Pubkey;
 use solana_signer::Signer;
 
 use crate::{
-    args::{code, date, pubkey},
+    args::{code, credential_ref, date, pubkey},
     config::{unix_now, Config},
     output::Output,
 };
@@ -44,8 +45,8 @@ pub struct ListArgs {
     #[arg(long, value_parser = date)]
     available_from: Option<i64>,
     /// One of your credentials the listing vouches for (repeat, at most 16).
-    #[arg(long = "credential", required = true, value_parser = pubkey)]
-    credentials: Vec<Pubkey>,
+    #[arg(long = "credential", required = true, value_parser = credential_ref)]
+    credentials: Vec<CredentialRef>,
 }
 
 /// Arguments of `pool update`.
@@ -61,8 +62,8 @@ pub struct UpdateArgs {
     #[arg(long, value_parser = date)]
     available_from: Option<i64>,
     /// New credential list (repeat).
-    #[arg(long = "credential", value_parser = pubkey)]
-    credentials: Vec<Pubkey>,
+    #[arg(long = "credential", value_parser = credential_ref)]
+    credentials: Vec<CredentialRef>,
 }
 
 /// Arguments of `pool search`.

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::anyhow;
 use clap::Subcommand;
 use credence_consent::state::AccessRequest;
+use credence_consent::state::CredentialRef;
 use credence_sdk::{
     accounts::reference_text,
     roles::{Candidate, Recruiter, RequestTerms},
@@ -13,7 +14,7 @@ use serde_json::json;
 use solana_pubkey::Pubkey;
 
 use crate::{
-    args::{days_at_least_one, pubkey, TermsPrefix, DAY, TERMS_SHOWN},
+    args::{credential_ref, days_at_least_one, pubkey, TermsPrefix, DAY, TERMS_SHOWN},
     config::Config,
     output::Output,
 };
@@ -42,8 +43,8 @@ pub struct CreateArgs {
     #[arg(long, value_parser = pubkey)]
     subject: Pubkey,
     /// A credential asked for (repeat, at most 16).
-    #[arg(long = "credential", value_parser = pubkey)]
-    credentials: Vec<Pubkey>,
+    #[arg(long = "credential", value_parser = credential_ref)]
+    credentials: Vec<CredentialRef>,
     /// A schema asked for (repeat, at most 4).
     #[arg(long = "schema", value_parser = pubkey)]
     schemas: Vec<Pubkey>,
@@ -83,8 +84,8 @@ pub struct ApproveArgs {
     #[arg(long, default_value_t = 1)]
     grant_id: u64,
     /// A credential to grant (repeat; default: those the request names).
-    #[arg(long = "credential", value_parser = pubkey)]
-    credentials: Vec<Pubkey>,
+    #[arg(long = "credential", value_parser = credential_ref)]
+    credentials: Vec<CredentialRef>,
     /// A document to share sealed to the requester.
     #[arg(long, requires = "sealed_out")]
     seal_document: Option<PathBuf>,

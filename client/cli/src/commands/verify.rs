@@ -1,8 +1,11 @@
 //! `credence verify`: a recruiter verifies a candidate's credentials under a grant.
 
+use std::path::PathBuf;
+
 use anyhow::{anyhow, bail};
 use clap::Args;
 use credence_sdk::{
+    cohort::CohortCredential,
     consent_program::state::AccessOutcome,
     roles::{format_amount, mint_decimals, FeeCap, FeeQuote, Recruiter},
     transport::rpc::MAX_MULTIPLE_ACCOUNTS,
@@ -34,6 +37,10 @@ pub struct VerifyArgs {
     /// A shared document to check against its commitment: CREDENTIAL=SALT_HEX:FILE (repeatable).
     #[arg(long = "document")]
     documents: Vec<DocumentSpec>,
+    /// A cohort credential file the candidate shared (repeatable): her leaf, its proof, salts
+    /// and document, verified in the same round trip as the grant's other credentials.
+    #[arg(long = "credential-file")]
+    credential_files: Vec<PathBuf>,
     /// Record the verification on-chain, so the candidate sees it in her audit trail. Only the
     /// credentials that passed every check are recorded and paid for; the outcome is "verified"
     /// only when every check passed, documents included.
@@ -137,6 +144,11 @@ pub async fn run(config: &Config, args: VerifyArgs) -> anyhow::Result<Output> {
     for spec in &args.documents {
         documents.push((spec.credential, spec.read()?));
     }
+    let cohort_credentials = args
+        .credential_files
+        .iter()
+        .map(|path| CohortCredential::load(path))
+        .collect::<Result<Vec<_>, _>>()?;
     let keypair = config.keypair()?;
     let transport = config.transport().await?;
     let mut shared = share_from_grant(&transport, &args.grant).await?;
@@ -153,7 +165,7 @@ pub async fn run(config: &Config, args: VerifyArgs) -> anyhow::Result<Output> {
         grantee: keypair.pubkey(),
         grant: args.grant,
         credentials: shared,
-        cohort_credentials: vec![],
+        cohort_credentials,
         trusted_registries: args.trusted.clone(),
     };
     let report = recruiter.verify(&request).await?;
@@ -335,10 +347,11 @@ pub fn report_text_with(report: &Report, round_trips: &str) -> String {
             CheckStatus::Fail => "FAIL",
             CheckStatus::NotChecked => "--  ",
         };
-        let who = check
-            .credential
-            .map(|c| format!("{}…", &c.to_string()[..8]))
-            .unwrap_or_else(|| "grant    ".into());
+        let who = match (check.credential, check.leaf) {
+            (Some(c), Some(leaf)) => format!("{}…#{leaf}", &c.to_string()[..8]),
+            (Some(c), None) => format!("{}…", &c.to_string()[..8]),
+            (None, _) => "grant    ".into(),
+        };
         text.push_str(&format!(
             "  [{mark}] {who} {:<18} {}\n",
             format!("{:?}", check.kind),

@@ -3,7 +3,7 @@
 
 use credence_consent::{
     ApproveRequestArgs, CreateGrantArgs, CreateListingArgs, UpdateGrantArgs, UpdateListingArgs,
-    state::{AccessRequest, Grant, Listing},
+    state::{AccessRequest, CredentialRef, Grant, Listing},
 };
 use credence_registry::state::Credential;
 use solana_instruction::Instruction;
@@ -30,8 +30,9 @@ pub struct GrantRequest {
     pub grant_id: u64,
     /// The recruiter.
     pub grantee: Pubkey,
-    /// The credentials covered.
-    pub credentials: Vec<Pubkey>,
+    /// The credentials covered: credential accounts ([`accounts::account_refs`]) and cohort
+    /// leaves.
+    pub credentials: Vec<CredentialRef>,
     /// Why.
     pub purpose: String,
     /// Until when (unix seconds).
@@ -76,7 +77,7 @@ impl<'a> Candidate<'a> {
     ///     .grant(GrantRequest {
     ///         grant_id: 1,
     ///         grantee: hospital,
-    ///         credentials: vec![licence],
+    ///         credentials: credence_sdk::accounts::account_refs(&[licence]),
     ///         purpose: "Recruitment: ward nurse".into(),
     ///         expires_at: now + 7 * 86_400,
     ///         max_uses: 3,
@@ -94,7 +95,7 @@ impl<'a> Candidate<'a> {
         let args = CreateGrantArgs {
             grant_id: request.grant_id,
             grantee: request.grantee,
-            credentials: accounts::account_refs(&request.credentials),
+            credentials: request.credentials,
             purpose: request.purpose,
             expires_at: request.expires_at,
             max_uses: request.max_uses,
@@ -148,7 +149,7 @@ impl<'a> Candidate<'a> {
     ///         occupation: "2221".into(), // ISCO-08 nursing professionals
     ///         region: "GB-ENG".into(),
     ///         available_from: transport.now().await? + 30 * 86_400,
-    ///         credentials: vec![licence],
+    ///         credentials: credence_sdk::accounts::account_refs(&[licence]),
     ///     })
     ///     .await?;
     /// # let _ = listing;
@@ -159,7 +160,7 @@ impl<'a> Candidate<'a> {
             occupation: code(&terms.occupation)?,
             region: code(&terms.region)?,
             available_from: terms.available_from,
-            credentials: accounts::account_refs(&terms.credentials),
+            credentials: terms.credentials,
         };
         self.send(cix::create_listing(&self.pubkey(), args)).await?;
         Ok(pda::listing(&self.pubkey()).0)
@@ -171,13 +172,13 @@ impl<'a> Candidate<'a> {
         occupation: Option<&str>,
         region: Option<&str>,
         available_from: Option<i64>,
-        credentials: Option<Vec<Pubkey>>,
+        credentials: Option<Vec<CredentialRef>>,
     ) -> Result<Sent, SdkError> {
         let args = UpdateListingArgs {
             occupation: occupation.map(code).transpose()?,
             region: region.map(code).transpose()?,
             available_from,
-            credentials: credentials.as_deref().map(accounts::account_refs),
+            credentials,
         };
         self.send(cix::update_listing(&self.pubkey(), args)).await
     }
@@ -227,7 +228,7 @@ impl<'a> Candidate<'a> {
         request: &Pubkey,
         asked: &AccessRequest,
         grant_id: u64,
-        credentials: Option<Vec<Pubkey>>,
+        credentials: Option<Vec<CredentialRef>>,
         document_key: Option<&DocumentKey>,
     ) -> Result<Pubkey, SdkError> {
         let requester_key = sealing::x25519_public(&asked.requester)?;
@@ -238,7 +239,7 @@ impl<'a> Candidate<'a> {
             });
         }
         let credentials = match credentials {
-            Some(credentials) => accounts::account_refs(&credentials),
+            Some(credentials) => credentials,
             None if asked.credentials.is_empty() => {
                 return Err(SdkError::CredentialsRequired { request: *request });
             }

@@ -318,16 +318,22 @@ impl<'a> Recruiter<'a> {
         let mut mask = 0u16;
         let mut left_out = Vec::new();
         for (i, reference) in grant_account.credentials.iter().enumerate() {
-            let CredentialRef::Account { address } = reference else {
-                continue;
+            let (named, passed) = match reference {
+                CredentialRef::Account { address } => {
+                    (report.names(address), report.credential_passed(address))
+                }
+                CredentialRef::CohortLeaf { cohort, index } => (
+                    report.names_leaf(cohort, *index),
+                    report.leaf_passed(cohort, *index),
+                ),
             };
-            if !report.names(address) {
+            if !named {
                 continue;
             }
-            if report.credential_passed(address) {
+            if passed {
                 mask |= 1 << i;
             } else {
-                left_out.push(*address);
+                left_out.push(accounts::held_at(reference));
             }
         }
         if mask == 0 {
@@ -479,8 +485,12 @@ impl<'a> Recruiter<'a> {
         let mut wanted: Vec<Pubkey> = vec![CLOCK_SYSVAR];
         for (_, listing) in listings {
             for reference in &listing.credentials {
-                if let CredentialRef::Account { address } = reference {
-                    wanted.push(*address);
+                match reference {
+                    CredentialRef::Account { address } => wanted.push(*address),
+                    CredentialRef::CohortLeaf { cohort, index } => {
+                        wanted.push(*cohort);
+                        wanted.push(pda::cohort_status(cohort, *index).0);
+                    }
                 }
             }
         }
@@ -489,9 +499,12 @@ impl<'a> Recruiter<'a> {
         let now = clock_now(fetched.get(&CLOCK_SYSVAR))?;
         let mut second: HashSet<Pubkey> = trusted.iter().copied().collect();
         for address in &wanted[1..] {
-            if let Some(c) = fetched
-                .get(address)
-                .and_then(|a| accounts::decode::<Credential>(address, a).ok())
+            let account = fetched.get(address);
+            if let Some(c) = account.and_then(|a| accounts::decode::<Credential>(address, a).ok()) {
+                second.insert(c.issuer);
+                second.insert(c.schema);
+            } else if let Some(c) =
+                account.and_then(|a| accounts::decode::<Cohort>(address, a).ok())
             {
                 second.insert(c.issuer);
                 second.insert(c.schema);
@@ -525,7 +538,7 @@ impl<'a> Recruiter<'a> {
     ///     .request_access(RequestTerms {
     ///         request_id: 1,
     ///         subject: nurse,
-    ///         credentials: vec![licence],
+    ///         credentials: credence_sdk::accounts::account_refs(&[licence]),
     ///         schemas: vec![],
     ///         purpose: "Recruitment: ICU nurse".into(),
     ///         duration_secs: 7 * 86_400,
@@ -540,7 +553,7 @@ impl<'a> Recruiter<'a> {
         let args = CreateRequestArgs {
             request_id: terms.request_id,
             subject: terms.subject,
-            credentials: accounts::account_refs(&terms.credentials),
+            credentials: terms.credentials,
             schemas: terms.schemas,
             purpose: terms.purpose,
             duration_secs: terms.duration_secs,

@@ -1,7 +1,11 @@
 //! The issuer's cohorts: up to `2^20` credentials issued as one Merkle root in one transaction,
 //! each leaf's status changed on its own.
 
-use credence_registry::{IssueCohortArgs, state::Cohort};
+use anchor_lang::Space;
+use credence_registry::{
+    IssueCohortArgs,
+    state::{Cohort, Credential},
+};
 use serde::{Deserialize, Serialize};
 use solana_pubkey::Pubkey;
 use solana_signature::Signature;
@@ -30,8 +34,11 @@ pub struct CohortIssued {
     /// The issuing transaction; `None` when the same cohort was already on-chain (a re-run).
     #[serde(with = "crate::serde_text::option")]
     pub signature: Option<Signature>,
-    /// The cohort account's rent, in lamports: what all its credentials cost together.
+    /// The cohort account's rent, in lamports: what all its credentials cost together (status
+    /// pages come later, one per 4,096 leaves and only where a status changes).
     pub rent_lamports: u64,
+    /// What the same credentials would lock in rent as one credential account each.
+    pub single_credentials_rent_lamports: u64,
 }
 
 impl Issuer<'_> {
@@ -63,12 +70,18 @@ impl Issuer<'_> {
         tree: &CohortTree,
     ) -> Result<CohortIssued, SdkError> {
         let cohort = context.cohort();
+        let single = self
+            .transport
+            .minimum_balance(8 + Credential::INIT_SPACE)
+            .await?
+            .saturating_mul(u64::from(tree.leaf_count()));
         let issued = |signature, rent_lamports| CohortIssued {
             cohort,
             leaf_count: tree.leaf_count(),
             root: tree.root(),
             signature,
             rent_lamports,
+            single_credentials_rent_lamports: single,
         };
         if let Some(existing) = fetch_optional::<Cohort>(self.transport, &cohort).await? {
             let field = if existing.merkle_root != tree.root() {
