@@ -4,6 +4,7 @@
 //! It prints one human line per figure and ends with one JSON object holding every figure, so
 //! runs can be compared. Nothing is hard-coded: every figure comes from this run.
 
+mod cohort;
 mod issuance;
 mod machine;
 mod packing;
@@ -61,12 +62,29 @@ struct Args {
     /// Listings in the talent pool for the pool search timing [default: 10000; --quick: 1000].
     #[arg(long)]
     pool_listings: Option<usize>,
+    /// Run one phase only (its figures, the machine and the targets it bears on).
+    #[arg(long, value_enum)]
+    phase: Option<Phase>,
+    /// Leaves of the cohort phase's register [default: 800000; --quick: 10000].
+    #[arg(long)]
+    cohort_size: Option<u32>,
+    /// Leaves the cohort phase revokes [default: 1% of --cohort-size].
+    #[arg(long)]
+    cohort_revocations: Option<u32>,
     /// Also write the JSON summary to this file.
     #[arg(long)]
     json_out: Option<PathBuf>,
     /// Pass the natively compiled programs' own log lines to stderr (discarded by default).
     #[arg(long)]
     program_logs: bool,
+}
+
+/// A phase that can run alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Phase {
+    /// A register issued as one cohort: build, rent with 1% revoked, revoking one leaf,
+    /// verification round trips, proof size, client-side checking rate.
+    Cohort,
 }
 
 /// Peak memory after each phase.
@@ -123,6 +141,9 @@ async fn new_transport(url: Option<&str>) -> Result<Arc<Transport>> {
 }
 
 async fn run(args: &Args) -> Result<Value> {
+    if args.phase == Some(Phase::Cohort) {
+        return cohort_only(args).await;
+    }
     let started = Instant::now();
     let mode = if args.quick { "quick" } else { "full" };
     let embedded = args.url.is_none();
@@ -153,7 +174,7 @@ async fn run(args: &Args) -> Result<Value> {
     let mut memory = Memory(Vec::new());
 
     // ---------------------------------------------------------------- accounts and rent
-    say!("\n[1/7] account sizes and rent");
+    say!("\n[1/8] account sizes and rent");
     let transport = new_transport(args.url.as_deref()).await?;
     let (rent, accounts, credential_rent, credential_bytes) = sizes::measure(&transport).await?;
     for (name, value) in accounts.as_object().expect("accounts") {
@@ -167,7 +188,7 @@ async fn run(args: &Args) -> Result<Value> {
     memory.mark("accounts");
 
     // ---------------------------------------------------------------- packing
-    say!("\n[2/7] issuances per 1,232-byte transaction");
+    say!("\n[2/8] issuances per 1,232-byte transaction");
     let world = World::setup(transport.clone(), 400).await?;
     let (packing, legacy, alt) = packing::measure(&world).await?;
     say!(
@@ -199,7 +220,7 @@ async fn run(args: &Args) -> Result<Value> {
     memory.mark("packing");
 
     // ---------------------------------------------------------------- verification
-    say!("\n[3/7] verification round trips");
+    say!("\n[3/8] verification round trips");
     let profile = verification::build_profile(&world).await?;
     let round_trips = verification::round_trips(&world, &profile).await?;
     say!(
@@ -224,7 +245,7 @@ async fn run(args: &Args) -> Result<Value> {
     memory.mark("verification round trips");
 
     // ---------------------------------------------------------------- issuance and listing
-    say!("\n[4/7] issuance throughput and listing by subject");
+    say!("\n[4/8] issuance throughput and listing by subject");
     let mut issuance_rows = Vec::new();
     let mut best: Vec<(usize, f64, Option<f64>, Option<f64>)> = Vec::new();
     for &size in &sizes {
@@ -303,7 +324,7 @@ async fn run(args: &Args) -> Result<Value> {
         }));
     }
 
-    say!("\n[5/7] client-side checking rate (verify::evaluate)");
+    say!("\n[5/8] client-side checking rate (verify::evaluate)");
     let synthetic_started = Instant::now();
     let synthetic = verification::synthesize(&world, &profile, checks).await?;
     say!(
@@ -351,7 +372,7 @@ async fn run(args: &Args) -> Result<Value> {
         .map_or(0.0, verification::Rate::credentials_per_second);
 
     // ---------------------------------------------------------------- pool and fees
-    say!("\n[6/7] talent pool search and paid verification");
+    say!("\n[6/8] talent pool search and paid verification");
     let pool_listings = args
         .pool_listings
         .unwrap_or(if args.quick { 1_000 } else { 10_000 });
@@ -367,8 +388,13 @@ async fn run(args: &Args) -> Result<Value> {
     drop(pool_world);
     memory.mark("talent pool");
 
+    // ---------------------------------------------------------------- cohorts
+    say!("\n[7/8] cohort");
+    let cohort = cohort_phase(args, &transport).await?;
+    memory.mark("cohort");
+
     // ---------------------------------------------------------------- summary
-    say!("\n[7/7] targets");
+    say!("\n[8/8] targets");
     let profile_100 = round_trips["profiles"]
         .as_array()
         .and_then(|rows| rows.iter().find(|r| r["credentials"] == 100))
@@ -417,6 +443,11 @@ async fn run(args: &Args) -> Result<Value> {
             "met": if embedded { Value::Bool(seq_rate >= 1_000.0) } else { Value::String("n/a: not the embedded chain".into()) },
         },
     ]);
+    let targets = {
+        let mut all = targets.as_array().cloned().unwrap_or_default();
+        all.extend(cohort_targets(&cohort));
+        Value::Array(all)
+    };
     for target in targets.as_array().expect("targets") {
         say!(
             "  {:<55} met: {}",
@@ -452,11 +483,74 @@ async fn run(args: &Args) -> Result<Value> {
         "issuance": issuance_rows,
         "pool": pool_search,
         "paid_verification": paid,
+        "cohort": cohort,
         "scaling": scaling,
         "memory": memory.0,
         "load_average_at_end": machine::load_average(),
         "targets": targets,
         "total_seconds": round(seconds, 2),
+    }))
+}
+
+/// The cohort phase on a fresh embedded chain (or the `--url` cluster).
+async fn cohort_phase(args: &Args, transport: &Arc<Transport>) -> Result<Value> {
+    let leaves = args
+        .cohort_size
+        .unwrap_or(if args.quick { 10_000 } else { 800_000 });
+    let chain = if args.url.is_none() {
+        new_transport(None).await?
+    } else {
+        transport.clone()
+    };
+    let world = World::setup(chain, 1_000).await?;
+    cohort::run(&world, leaves, args.cohort_revocations).await
+}
+
+/// The targets for cohorts, from the cohort phase's figures.
+fn cohort_targets(cohort: &Value) -> Vec<Value> {
+    let leaves = cohort["leaves"].as_u64().unwrap_or(0);
+    let per_leaf = cohort["rent_lamports_per_leaf"]
+        .as_f64()
+        .unwrap_or(f64::MAX);
+    let rate = cohort["client_checks_per_second"].as_f64().unwrap_or(0.0);
+    vec![
+        json!({ "target": "cohort: 800,000 credentials in at most 10 transactions", "at_leaves": leaves, "measured": cohort["transactions"], "met": leaves >= 800_000 && cohort["transactions"].as_u64().is_some_and(|t| t <= 10) }),
+        json!({ "target": "cohort: rent per credential <= 2,540 lamports, 1% revoked", "at_leaves": leaves, "measured": per_leaf, "met": per_leaf <= 2_540.0 }),
+        json!({ "target": "cohort: revoking one is 1 transaction, <= 1 page created", "measured": cohort["revoke_one_transactions"], "met": cohort["revoke_one_transactions"] == 1 && cohort["revoke_one_pages_created_at_most"] == 1 }),
+        json!({ "target": "cohort: verifying one credential is 1 round trip", "measured": cohort["verify_round_trips"], "met": cohort["verify_round_trips"] == 1 }),
+        json!({ "target": "cohort: >= 50,000 client-side checks per second", "measured": rate, "met": rate >= 50_000.0 }),
+    ]
+}
+
+/// `--phase cohort`: the cohort phase alone.
+async fn cohort_only(args: &Args) -> Result<Value> {
+    let started = Instant::now();
+    let machine = machine::describe();
+    say!(
+        "credence-bench --phase cohort on {}",
+        args.url.as_deref().unwrap_or("the embedded chain")
+    );
+    let transport = new_transport(args.url.as_deref()).await?;
+    let cohort = cohort_phase(args, &transport).await?;
+    let targets = cohort_targets(&cohort);
+    for target in &targets {
+        say!(
+            "  {:<55} met: {}",
+            target["target"].as_str().unwrap_or(""),
+            target["met"]
+        );
+    }
+    Ok(json!({
+        "benchmark": "credence-bench",
+        "schema_version": 1,
+        "mode": "phase cohort",
+        "target": if args.url.is_none() { "embedded chain (solana-program-test 4.2.2, in-process)".to_string() } else { transport.describe() },
+        "machine": machine,
+        "cohort": cohort,
+        "targets": targets,
+        "peak_rss_kib": machine::peak_rss_kib(),
+        "load_average_at_end": machine::load_average(),
+        "total_seconds": round(started.elapsed().as_secs_f64(), 2),
     }))
 }
 

@@ -279,7 +279,7 @@ pub struct Synthetic {
 }
 
 /// A synthetic address: `tag` and a counter.
-fn synthetic_key(tag: u8, i: usize) -> Pubkey {
+pub(crate) fn synthetic_key(tag: u8, i: usize) -> Pubkey {
     let mut bytes = [0u8; 32];
     bytes[0] = tag;
     bytes[1..9].copy_from_slice(&(i as u64).to_le_bytes());
@@ -390,7 +390,7 @@ pub async fn synthesize(world: &World, profile: &Profile, count: usize) -> Resul
 }
 
 /// `value` serialized as an account like `like` (same owner, lamports and size).
-fn serialized<T: AccountSerialize>(value: &T, like: &Account) -> Result<Account> {
+pub(crate) fn serialized<T: AccountSerialize>(value: &T, like: &Account) -> Result<Account> {
     let mut data = Vec::with_capacity(like.data.len());
     value.try_serialize(&mut data)?;
     data.resize(like.data.len(), 0);
