@@ -4,6 +4,7 @@
 //! [`security`] adds what the adversarial, property and malformed-data tests need.
 
 pub mod chain;
+pub mod cohort_privacy;
 pub mod fees;
 pub mod fixtures;
 pub mod scenario;

@@ -24,6 +24,8 @@ use serde_json::Value;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
+#[path = "localnet/cohort.rs"]
+mod cohort;
 #[path = "localnet/issuer.rs"]
 mod issuer;
 
@@ -930,4 +932,42 @@ async fn cli_pool_request_and_fee_against_localnet() {
     assert_eq!(token.balance(&hospital.pubkey()).await.unwrap(), 47_500_000);
     // The nurse leaves the pool.
     assert_eq!(run(&["pool", "unlist"], &nurse_file)["closed"], true);
+}
+
+/// Issue 14's privacy scan against the validator: after the cohort flow (a register issued and
+/// changed, one nurse granting, listing, approving a request and being verified), every account
+/// of both programs and the logs of every transaction that named them name each nurse only in
+/// what she chose to create.
+#[tokio::test(flavor = "multi_thread")]
+async fn cohort_flow_names_each_nurse_only_where_she_chose_on_localnet() {
+    let transport = Transport::rpc(rpc_url());
+    let findings = credence_tests::cohort_privacy::run(&transport).await;
+    assert!(
+        findings.accounts > 5 && findings.transactions > 10,
+        "the scan covered the flow"
+    );
+    let stray: Vec<_> = findings.sightings.iter().filter(|s| !s.hers).collect();
+    assert!(
+        stray.is_empty(),
+        "a nurse's key where she did not put it: {stray:#?}"
+    );
+    assert!(findings
+        .sightings
+        .iter()
+        .any(|s| s.nurse == 0 && s.place.starts_with("account")));
+    // ...and in the base64 of her consent events: the log scan reads events.
+    assert!(
+        findings
+            .sightings
+            .iter()
+            .any(|s| s.nurse == 0 && s.place.starts_with("logs of")),
+        "{} transactions scanned: {:#?}",
+        findings.transactions,
+        findings.sightings
+    );
+    assert!(
+        findings.sightings.iter().all(|s| s.nurse == 0),
+        "{:#?}",
+        findings.sightings
+    );
 }

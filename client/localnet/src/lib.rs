@@ -168,10 +168,13 @@ impl Localnet {
         let ports = free_port_range(VALIDATOR_PORT_WIDTH);
         let mut genesis = TestValidatorGenesis::default();
         // Transaction history on: candidates read their audit trail (getSignaturesForAddress,
-        // getTransaction) from it.
+        // getTransaction) from it. Extended metadata keeps each transaction's log messages (and
+        // so its events) in that history, as RPC nodes that serve history do: without it Agave
+        // drops them from `getTransaction`.
         genesis
             .rpc_config(JsonRpcConfig {
                 enable_rpc_transaction_history: true,
+                enable_extended_tx_metadata_storage: true,
                 ..JsonRpcConfig::default_for_test()
             })
             .rpc_port(config.rpc_port)
