@@ -10,7 +10,7 @@ use credence_consent::{
 use credence_registry::{constants::REASON_FRAUD, AddDelegateArgs, UpdateIssuerArgs};
 use credence_sdk::ix::{
     consent as cix,
-    registry::{self as rix, CredentialChange, IssuerDecision, IssuerSigner},
+    registry::{self as rix, CredentialChange, IssuerDecision, IssuerSigner, LeafChange},
 };
 use credence_tests::{issuer_args, schema_args, WEEK};
 use solana_instruction::Instruction;
@@ -291,6 +291,73 @@ async fn registry_refuses_every_unsigned_authority_slot() {
         cases.len(),
         25,
         "22 instructions, two with a second signer slot, and a delegate"
+    );
+    run(&mut w, cases).await;
+}
+
+#[tokio::test]
+async fn registry_refuses_every_unsigned_cohort_slot() {
+    let mut w = world().await;
+    let now = w.s.chain.now().await;
+    let s = &w.s;
+    let authority = s.issuer_authority.insecure_clone();
+    let stranger = s.stranger.insecure_clone();
+    let (a, payer) = (authority.pubkey(), stranger.pubkey());
+    let signer = s.authority_signer();
+    let cohort = credence_sdk::pda::cohort(&s.issuer, &[7; 32]).0;
+    let issue = rix::issue_cohort(
+        &signer,
+        &payer,
+        &s.schema,
+        credence_registry::IssueCohortArgs {
+            cohort_id: [7; 32],
+            merkle_root: [5; 32],
+            leaf_count: 4,
+            depth: 2,
+            valid_from: now,
+            expires_at: now + WEEK,
+        },
+    );
+    let leaf = |change| {
+        rix::change_cohort_leaf(change, &signer, &payer, &s.schema, &cohort, 1, REASON_FRAUD)
+    };
+    let mut cases = Vec::new();
+    for (name, ix) in [
+        ("issue_cohort", issue),
+        ("suspend_cohort_leaf", leaf(LeafChange::Suspend)),
+        ("reinstate_cohort_leaf", leaf(LeafChange::Reinstate)),
+        ("revoke_cohort_leaf", leaf(LeafChange::Revoke)),
+    ] {
+        // The authority withheld while the payer signs, then the payer withheld.
+        cases.push(Case {
+            name,
+            ix: ix.clone(),
+            unsigned_slot: 0,
+            signers: vec![&stranger],
+        });
+        cases.push(Case {
+            name,
+            ix,
+            unsigned_slot: 1,
+            signers: vec![&authority],
+        });
+    }
+    cases.push(Case {
+        name: "close_cohort_status_page",
+        ix: rix::close_cohort_status_page(&a, &s.issuer, &cohort, 1, &payer),
+        unsigned_slot: 0,
+        signers: vec![],
+    });
+    cases.push(Case {
+        name: "close_cohort",
+        ix: rix::close_cohort(&a, &s.issuer, &cohort, &payer),
+        unsigned_slot: 0,
+        signers: vec![],
+    });
+    assert_eq!(
+        cases.len(),
+        10,
+        "6 cohort instructions, 4 with a payer slot"
     );
     run(&mut w, cases).await;
 }
