@@ -47,6 +47,39 @@ pub struct Findings {
     pub transactions: usize,
 }
 
+impl Findings {
+    /// The rule: no nurse's key anywhere she did not put it; the nurse who acted is found
+    /// in her own accounts and in the base64 of her consent events (so the scan read both); the
+    /// nurses who created nothing are found nowhere.
+    pub fn assert_each_nurse_only_where_she_chose(&self) {
+        assert!(
+            self.accounts > 5 && self.transactions > 10,
+            "the scan covered the flow: {} accounts, {} transactions",
+            self.accounts,
+            self.transactions
+        );
+        let stray: Vec<_> = self.sightings.iter().filter(|s| !s.hers).collect();
+        assert!(
+            stray.is_empty(),
+            "a nurse's key where she did not put it: {stray:#?}"
+        );
+        for place in ["account", "logs of"] {
+            assert!(
+                self.sightings
+                    .iter()
+                    .any(|s| s.nurse == 0 && s.place.starts_with(place)),
+                "the acting nurse is not found in any {place}: the scan missed it ({:#?})",
+                self.sightings
+            );
+        }
+        assert!(
+            self.sightings.iter().all(|s| s.nurse == 0),
+            "{:#?}",
+            self.sightings
+        );
+    }
+}
+
 fn contains(haystack: &[u8], key: &Pubkey) -> bool {
     haystack.windows(32).any(|w| w == key.as_ref())
 }

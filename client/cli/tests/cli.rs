@@ -158,7 +158,29 @@ fn malformed_pubkey_is_named() {
         "--url",
         DEAD_RPC,
     ]);
-    assert_usage_error(&out, "--credential <CREDENTIALS>", "not a valid public key");
+    assert_usage_error(
+        &out,
+        "--credential <CREDENTIALS>",
+        "not a credential reference: expected a base58 address or COHORT#INDEX",
+    );
+    // A cohort leaf whose index is not a number.
+    let out = credence(&[
+        "grant",
+        "create",
+        "--grantee",
+        &key,
+        "--credential",
+        &format!("{key}#first"),
+        "--purpose",
+        "Recruitment",
+        "--url",
+        DEAD_RPC,
+    ]);
+    assert_usage_error(
+        &out,
+        "--credential <CREDENTIALS>",
+        "not a credential reference",
+    );
 }
 
 #[test]

@@ -540,36 +540,17 @@ fn check_credential(
         },
     );
     check_issuer(lines, key, &c.issuer, request, fetched);
-    let schema: Option<Schema> = fetched
-        .get(&c.schema)
-        .and_then(|a| decode(&c.schema, a).ok());
-    lines.push(
-        key,
-        CheckKind::Schema,
-        c.schema == shared.schema && schema.as_ref().is_some_and(|s| s.issuer == c.issuer),
-        schema
-            .as_ref()
-            .map(|s| format!("schema {} v{}", s.name, s.schema_version))
-            .unwrap_or_default(),
-        "the schema is not the credential's or not its issuer's".into(),
-    );
+    check_schema(lines, key, (&c.schema, &c.issuer), &shared.schema, fetched);
     check_status_and_window(lines, key, &c, now);
-    match &shared.document {
-        None => lines.checks.push(Check {
-            credential: key,
-            leaf: None,
-            kind: CheckKind::Document,
-            status: CheckStatus::NotChecked,
-            detail: "no document shared".into(),
-        }),
-        Some(doc) => lines.push(
-            key,
-            CheckKind::Document,
-            matches(&c.commitment, &doc.salt, &doc.document),
-            "the document matches its commitment".into(),
-            "the document does not match its commitment (altered, or the wrong salt)".into(),
-        ),
-    }
+    check_document(
+        lines,
+        key,
+        &c.commitment,
+        shared
+            .document
+            .as_ref()
+            .map(|d| (&d.salt, d.document.as_slice())),
+    );
 }
 
 /// The issuer's lines: its registry is trusted, and it is accredited.
@@ -701,19 +682,7 @@ fn cohort_lines(
         "the leaf and its proof do not lead to the cohort's on-chain root (altered, or another cohort's)".into(),
     );
     check_issuer(lines, key, &c.issuer, request, fetched);
-    let schema: Option<Schema> = fetched
-        .get(&c.schema)
-        .and_then(|a| decode(&c.schema, a).ok());
-    lines.push(
-        key,
-        CheckKind::Schema,
-        c.schema == shared.schema && schema.as_ref().is_some_and(|s| s.issuer == c.issuer),
-        schema
-            .as_ref()
-            .map(|s| format!("schema {} v{}", s.name, s.schema_version))
-            .unwrap_or_default(),
-        "the schema is not the cohort's or not its issuer's".into(),
-    );
+    check_schema(lines, key, (&c.schema, &c.issuer), &shared.schema, fetched);
     let page = pda::cohort_status(&shared.cohort, shared.index).0;
     let status = fetched
         .get(&page)
@@ -754,7 +723,50 @@ fn cohort_lines(
             format!("the cohort expired at {}", utc(c.expires_at))
         },
     );
-    match &shared.document {
+    check_document(
+        lines,
+        key,
+        &shared.document_commitment,
+        shared
+            .document
+            .as_ref()
+            .map(|d| (&shared.document_salt, d.as_bytes())),
+    );
+}
+
+/// The schema line: the credential's schema (`schema`, of `issuer`) is the one claimed and its
+/// issuer's.
+fn check_schema(
+    lines: &mut Lines,
+    key: Option<Pubkey>,
+    (schema_key, issuer): (&Pubkey, &Pubkey),
+    claimed: &Pubkey,
+    fetched: &HashMap<Pubkey, Account>,
+) {
+    let schema: Option<Schema> = fetched
+        .get(schema_key)
+        .and_then(|a| decode(schema_key, a).ok());
+    lines.push(
+        key,
+        CheckKind::Schema,
+        schema_key == claimed && schema.as_ref().is_some_and(|s| s.issuer == *issuer),
+        schema
+            .as_ref()
+            .map(|s| format!("schema {} v{}", s.name, s.schema_version))
+            .unwrap_or_default(),
+        "the schema is not the credential's or not its issuer's".into(),
+    );
+}
+
+/// The document line: the shared document (with its salt) opens `commitment`, or was not
+/// shared.
+fn check_document(
+    lines: &mut Lines,
+    key: Option<Pubkey>,
+    commitment: &[u8; 32],
+    shared: Option<(&Salt, &[u8])>,
+) {
+    match shared {
         None => lines.checks.push(Check {
             credential: key,
             leaf: None,
@@ -762,14 +774,10 @@ fn cohort_lines(
             status: CheckStatus::NotChecked,
             detail: "no document shared".into(),
         }),
-        Some(document) => lines.push(
+        Some((salt, document)) => lines.push(
             key,
             CheckKind::Document,
-            matches(
-                &shared.document_commitment,
-                &shared.document_salt,
-                document.as_bytes(),
-            ),
+            matches(commitment, salt, document),
             "the document matches its commitment".into(),
             "the document does not match its commitment (altered, or the wrong salt)".into(),
         ),

@@ -3,13 +3,13 @@ use anchor_lang::prelude::*;
 use crate::{
     constants::{
         ACCOUNT_VERSION, COHORT_SEED, DELEGATE_SEED, ISSUER_SEED, MAX_COHORT_DEPTH,
-        MAX_COHORT_LEAVES, PERMISSION_ISSUE, REGISTRY_SEED, SCHEMA_SEED,
+        MAX_COHORT_LEAVES, REGISTRY_SEED, SCHEMA_SEED,
     },
     emit_event,
     error::RegistryError,
     events::CohortIssued,
-    instructions::authorize,
-    state::{now, Cohort, Delegate, Issuer, Registry, Schema},
+    instructions::check_may_issue,
+    state::{Cohort, Delegate, Issuer, Registry, Schema},
 };
 
 /// Arguments of `issue_cohort`.
@@ -83,20 +83,13 @@ impl IssueCohort<'_> {
     /// Checks the signer's right to issue, the registry, issuer and schema (the rules of a single
     /// credential), the tree's size and depth, and the validity window; returns the time.
     pub fn validate(&self, args: &IssueCohortArgs) -> Result<i64> {
-        let now = now()?;
-        authorize(
+        let now = check_may_issue(
             &self.authority.key(),
+            &self.registry,
             &self.issuer,
+            &self.schema,
             self.delegate.as_deref().map(|d| &**d),
-            PERMISSION_ISSUE,
-            now,
         )?;
-        require!(!self.registry.paused, RegistryError::RegistryPaused);
-        require!(
-            self.issuer.is_accredited(),
-            RegistryError::IssuerNotAccredited
-        );
-        require!(!self.schema.deprecated, RegistryError::SchemaDeprecated);
         require!(args.merkle_root != [0; 32], RegistryError::CommitmentEmpty);
         require!(
             args.leaf_count >= 1

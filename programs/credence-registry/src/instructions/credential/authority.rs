@@ -1,7 +1,7 @@
 use anchor_lang::prelude::*;
 
 use crate::{
-    constants::{CREDENTIAL_SEED, DELEGATE_SEED, ISSUER_SEED, REGISTRY_SEED},
+    constants::{CREDENTIAL_SEED, DELEGATE_SEED, ISSUER_SEED, PERMISSION_ISSUE, REGISTRY_SEED},
     emit_event,
     error::RegistryError,
     events::CredentialStatusChanged,
@@ -24,6 +24,24 @@ pub fn authorize(
         Some(delegate) => delegate.check(permission, now),
         None => err!(RegistryError::NotAuthorized),
     }
+}
+
+/// Refuses an issuance (a credential or a cohort) unless `signer` may issue for `issuer` (its
+/// authority, or a live delegate with the issue permission), the registry is not paused, the
+/// issuer is accredited and the schema is not deprecated; returns the time.
+pub fn check_may_issue(
+    signer: &Pubkey,
+    registry: &Registry,
+    issuer: &Issuer,
+    schema: &Schema,
+    delegate: Option<&Delegate>,
+) -> Result<i64> {
+    let now = now()?;
+    authorize(signer, issuer, delegate, PERMISSION_ISSUE, now)?;
+    require!(!registry.paused, RegistryError::RegistryPaused);
+    require!(issuer.is_accredited(), RegistryError::IssuerNotAccredited);
+    require!(!schema.deprecated, RegistryError::SchemaDeprecated);
+    Ok(now)
 }
 
 /// Accounts of the issuer side's changes to an existing credential: `suspend_credential`,

@@ -1,15 +1,14 @@
 use anchor_lang::prelude::*;
 
-use super::authorize;
+use super::check_may_issue;
 use crate::{
     constants::{
-        ACCOUNT_VERSION, CREDENTIAL_SEED, DELEGATE_SEED, ISSUER_SEED, PERMISSION_ISSUE,
-        REGISTRY_SEED, SCHEMA_SEED,
+        ACCOUNT_VERSION, CREDENTIAL_SEED, DELEGATE_SEED, ISSUER_SEED, REGISTRY_SEED, SCHEMA_SEED,
     },
     emit_event,
     error::RegistryError,
     events::CredentialIssued,
-    state::{now, Credential, CredentialStatus, Delegate, Issuer, Registry, Schema},
+    state::{Credential, CredentialStatus, Delegate, Issuer, Registry, Schema},
 };
 
 /// Arguments of `issue_credential`.
@@ -92,20 +91,13 @@ impl IssueCredential<'_> {
     /// Checks the signer's right to issue, the registry, issuer and schema, and the validity
     /// window; returns the window.
     pub fn validate(&self, args: &IssueCredentialArgs) -> Result<IssueWindow> {
-        let now = now()?;
-        authorize(
+        let now = check_may_issue(
             &self.authority.key(),
+            &self.registry,
             &self.issuer,
+            &self.schema,
             self.delegate.as_deref().map(|d| &**d),
-            PERMISSION_ISSUE,
-            now,
         )?;
-        require!(!self.registry.paused, RegistryError::RegistryPaused);
-        require!(
-            self.issuer.is_accredited(),
-            RegistryError::IssuerNotAccredited
-        );
-        require!(!self.schema.deprecated, RegistryError::SchemaDeprecated);
         require!(args.commitment != [0; 32], RegistryError::CommitmentEmpty);
         let valid_from = args.valid_from.unwrap_or(now);
         let expires_at = match args.expires_at {
