@@ -95,14 +95,34 @@ pub fn cohort(issuer: &Pubkey, cohort_id: &[u8; 32]) -> (Pubkey, u8) {
 /// assert_ne!(pda::cohort_status(&cohort, 0).0, pda::cohort_status(&cohort, 4_096).0);
 /// ```
 pub fn cohort_status(cohort: &Pubkey, index: u32) -> (Pubkey, u8) {
-    Pubkey::find_program_address(
-        &[
-            COHORT_STATUS_SEED,
-            cohort.as_ref(),
-            &cohort_page_of(index).to_le_bytes(),
-        ],
-        &credence_registry::ID,
-    )
+    let key = (*cohort, cohort_page_of(index));
+    STATUS_PAGES.with(|memo| {
+        if let Some(found) = memo.borrow().get(&key) {
+            return *found;
+        }
+        let derived = Pubkey::find_program_address(
+            &[COHORT_STATUS_SEED, cohort.as_ref(), &key.1.to_le_bytes()],
+            &credence_registry::ID,
+        );
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= STATUS_PAGE_MEMO {
+            memo.clear();
+        }
+        memo.insert(key, derived);
+        derived
+    })
+}
+
+/// Status page addresses remembered per thread before the memo starts over (a register of
+/// 2^20 leaves has 256 pages).
+const STATUS_PAGE_MEMO: usize = 65_536;
+
+thread_local! {
+    /// [`cohort_status`]'s derivations: a derivation costs a curve check (tens of microseconds),
+    /// and a verifier checking many credentials of one register asks for the same few pages
+    /// again and again.
+    static STATUS_PAGES: std::cell::RefCell<std::collections::HashMap<(Pubkey, u16), (Pubkey, u8)>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// `["grant", subject, grantee, grant_id_le]`.

@@ -651,8 +651,8 @@ fn cohort_lines(
         return;
     };
     // The leaf as the grant's subject would hold it: the salt must open her key.
-    let opens =
-        subject_commitment(&shared.subject_salt, &request.subject) == shared.subject_commitment;
+    let her_commitment = subject_commitment(&shared.subject_salt, &request.subject);
+    let opens = her_commitment == shared.subject_commitment;
     let in_cohort = c.issuer == shared.issuer && shared.index < c.leaf_count;
     lines.push(
         key,
@@ -669,7 +669,7 @@ fn cohort_lines(
     );
     let leaf = LeafData {
         index: shared.index,
-        subject_commitment: subject_commitment(&shared.subject_salt, &request.subject),
+        subject_commitment: her_commitment,
         document_commitment: shared.document_commitment,
         valid_from: shared.valid_from,
         expires_at: shared.expires_at,
