@@ -12,7 +12,7 @@ use credence_consent::{
 };
 use credence_registry::{
     constants::{CREDENTIAL_ISSUER_OFFSET, CREDENTIAL_SUBJECT_OFFSET, ISSUER_REGISTRY_OFFSET},
-    state::{Credential, Issuer},
+    state::{CohortStatusPage, Credential, CredentialStatus, Issuer},
 };
 use solana_account::Account;
 use solana_pubkey::Pubkey;
@@ -45,6 +45,14 @@ pub fn parse_reference(text: &str) -> Result<CredentialRef, SdkError> {
             index: index.parse().map_err(|_| bad())?,
         }),
     }
+}
+
+/// The status of leaf `index`, from its status page as read from the chain (`page`: the account
+/// at [`crate::pda::cohort_status`]). A page not created yet, or an account that is not a page,
+/// means nothing on it has changed: the leaf is active.
+pub fn leaf_status(page: Option<&Account>, index: u32) -> CredentialStatus {
+    page.and_then(|a| CohortStatusPage::from_account_data(&a.data))
+        .map_or(CredentialStatus::Active, |p| p.status_of(index))
 }
 
 /// The account holding the credential `reference` names: the credential account, or a leaf's

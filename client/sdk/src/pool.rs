@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use credence_consent::state::{CODE_LEN, CredentialRef, Listing, check_code};
 use credence_registry::state::{
-    Cohort, CohortStatusPage, Credential, CredentialStatus, Issuer as IssuerAccount, Schema,
+    Cohort, Credential, CredentialStatus, Issuer as IssuerAccount, Schema,
 };
 use serde::{Deserialize, Serialize};
 use solana_pubkey::Pubkey;
@@ -232,10 +232,7 @@ fn leaf_standing(
     if !schema_ok {
         out.push(format!("{at}: the schema is not the cohort's issuer's"));
     }
-    let status = fetched
-        .get(&pda::cohort_status(cohort, index).0)
-        .and_then(|a| CohortStatusPage::from_account_data(&a.data).map(|p| p.status_of(index)))
-        .unwrap_or(CredentialStatus::Active);
+    let status = accounts::leaf_status(fetched.get(&pda::cohort_status(cohort, index).0), index);
     if status != CredentialStatus::Active {
         out.push(format!(
             "{at}: the credential is {}",

@@ -14,15 +14,13 @@ use credence_consent::{
     error::ConsentError,
     state::{CredentialRef, Grant},
 };
-use credence_registry::state::{
-    Cohort, CohortStatusPage, Credential, CredentialStatus, Issuer, Registry, Schema,
-};
+use credence_registry::state::{Cohort, Credential, CredentialStatus, Issuer, Registry, Schema};
 use serde::{Deserialize, Serialize};
 use solana_account::Account;
 use solana_pubkey::Pubkey;
 
 use crate::{
-    accounts::{decode, fetch},
+    accounts::{decode, fetch, leaf_status},
     cohort::{CohortCredential, LeafData, subject_commitment, verify_proof},
     commitment::{Salt, matches},
     error::SdkError,
@@ -372,32 +370,31 @@ impl Lines {
     }
 }
 
-/// Every address [`verify`] fetches, deduplicated, the Clock sysvar first.
+/// Every address [`verify`] fetches, deduplicated, the Clock sysvar first: per credential, the
+/// credential, its issuer, schema and registry; per cohort credential, the cohort, the leaf's
+/// status page, the issuer, schema and registry.
 pub fn addresses(request: &VerifyRequest) -> Vec<Pubkey> {
-    let mut out = vec![CLOCK_SYSVAR, request.grant];
-    for shared in &request.credentials {
-        for key in [
+    let singles = request.credentials.iter().flat_map(|shared| {
+        [
             shared.credential,
             shared.issuer,
             shared.schema,
             shared.registry,
-        ] {
-            if !out.contains(&key) {
-                out.push(key);
-            }
-        }
-    }
-    for shared in &request.cohort_credentials {
-        for key in [
+        ]
+    });
+    let cohorts = request.cohort_credentials.iter().flat_map(|shared| {
+        [
             shared.cohort,
             pda::cohort_status(&shared.cohort, shared.index).0,
             shared.issuer,
             shared.schema,
             shared.registry,
-        ] {
-            if !out.contains(&key) {
-                out.push(key);
-            }
+        ]
+    });
+    let mut out = vec![CLOCK_SYSVAR, request.grant];
+    for key in singles.chain(cohorts) {
+        if !out.contains(&key) {
+            out.push(key);
         }
     }
     out
@@ -684,12 +681,7 @@ fn cohort_lines(
     check_issuer(lines, key, &c.issuer, request, fetched);
     check_schema(lines, key, (&c.schema, &c.issuer), &shared.schema, fetched);
     let page = pda::cohort_status(&shared.cohort, shared.index).0;
-    let status = fetched
-        .get(&page)
-        .and_then(|a| {
-            CohortStatusPage::from_account_data(&a.data).map(|p| p.status_of(shared.index))
-        })
-        .unwrap_or(CredentialStatus::Active);
+    let status = leaf_status(fetched.get(&page), shared.index);
     lines.push(
         key,
         CheckKind::CredentialStatus,

@@ -9,17 +9,14 @@ use std::{
 
 use anyhow::{anyhow, bail, Context};
 use clap::Subcommand;
-use credence_registry::{
-    constants::REASON_UNSPECIFIED,
-    state::{Cohort, CohortStatusPage, CredentialStatus},
-};
+use credence_registry::{constants::REASON_UNSPECIFIED, state::Cohort};
 use credence_sdk::{
     accounts,
     cohort::{CohortBuilder, CohortContext, CohortRow, CohortTree},
     commitment::IssuerSecret,
     ix::registry::LeafChange,
     pda,
-    roles::CohortIssued,
+    roles::{format_amount, CohortIssued},
     time::parse_date,
     SdkError,
 };
@@ -272,8 +269,9 @@ impl IssueArgs {
 
     /// First pass: every row hashed into the tree, chunk by chunk.
     fn hash(&self, config: &Config, mut builder: CohortBuilder) -> anyhow::Result<CohortTree> {
-        let total = count_rows(&self.csv)?;
-        let bar = bar(config, total, "rows hashed");
+        // Sized in bytes of the register, so the file is read once here, not counted first.
+        let size = std::fs::metadata(&self.csv).map_or(0, |m| m.len());
+        let bar = bar(config, size, "bytes of the register hashed");
         let mut register = Register::open(&self.csv)?;
         loop {
             let rows = register.next_chunk(CHUNK);
@@ -283,7 +281,7 @@ impl IssueArgs {
             if register.problems.is_empty() {
                 builder.push(&rows)?;
             }
-            bar.inc(rows.len() as u64);
+            bar.set_position(register.reader.position().byte());
         }
         bar.finish_and_clear();
         if !register.problems.is_empty() {
@@ -327,20 +325,6 @@ impl IssueArgs {
     }
 }
 
-/// The data rows of a CSV file (for the progress bar).
-fn count_rows(path: &Path) -> anyhow::Result<u64> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| anyhow!("cannot read CSV {}: {e}", path.display()))?;
-    let mut record = csv::ByteRecord::new();
-    let mut rows = 0;
-    while reader.read_byte_record(&mut record).unwrap_or(false) {
-        rows += 1;
-    }
-    Ok(rows)
-}
-
 /// Writes `bytes` to `path` through a temporary file and a rename: a kill leaves the old file
 /// or the new one, never half of one.
 fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
@@ -353,16 +337,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::rename(&tmp, path).map_err(|e| anyhow!("cannot write {}: {e}", path.display()))
 }
 
-/// In SOL, for people.
-fn sol(lamports: u64) -> String {
-    format!(
-        "{}.{:09} SOL",
-        lamports / 1_000_000_000,
-        lamports % 1_000_000_000
-    )
-}
-
 fn issued_text(issued: &CohortIssued, written: u32, out_dir: &Path) -> String {
+    // Lamports in SOL: the SDK's token-amount formatting, at SOL's 9 decimals.
+    let sol = |lamports| format!("{} SOL", format_amount(lamports, 9));
     let per_leaf = issued.rent_lamports / u64::from(issued.leaf_count.max(1));
     format!(
         "cohort {} {}: {} credentials in 1 account\n  rent: {} ({} lamports a credential); as single credential accounts: {}\n  {} credential files in {}",
@@ -421,13 +398,7 @@ impl ShowArgs {
                 let page = transport
                     .account(&pda::cohort_status(&self.cohort, index).0)
                     .await?;
-                Some((
-                    index,
-                    page.and_then(|a| {
-                        CohortStatusPage::from_account_data(&a.data).map(|p| p.status_of(index))
-                    })
-                    .unwrap_or(CredentialStatus::Active),
-                ))
+                Some((index, accounts::leaf_status(page.as_ref(), index)))
             }
         };
         let status = leaf.map(|(_, s)| format!("{s:?}").to_lowercase());

@@ -13,7 +13,7 @@ use solana_signer::Signer;
 
 use super::Issuer;
 use crate::{
-    accounts::{fetch, fetch_optional},
+    accounts::{decode, fetch},
     cohort::{CohortBuilder, CohortContext, CohortTree},
     error::SdkError,
     ix::registry::{self as rix, LeafChange},
@@ -83,7 +83,9 @@ impl Issuer<'_> {
             rent_lamports,
             single_credentials_rent_lamports: single,
         };
-        if let Some(existing) = fetch_optional::<Cohort>(self.transport, &cohort).await? {
+        // One read: the cohort, if a previous run issued it, and the lamports it holds.
+        if let Some(account) = self.transport.account(&cohort).await? {
+            let existing: Cohort = decode(&cohort, &account)?;
             let field = if existing.merkle_root != tree.root() {
                 Some("merkle root")
             } else if existing.leaf_count != tree.leaf_count() {
@@ -96,7 +98,7 @@ impl Issuer<'_> {
             if let Some(field) = field {
                 return Err(SdkError::ExistingCohortDiffers { cohort, field });
             }
-            return Ok(issued(None, self.cohort_rent(&cohort).await?));
+            return Ok(issued(None, account.lamports));
         }
         let args = IssueCohortArgs {
             cohort_id: context.cohort_id(),

@@ -7,7 +7,7 @@ use crate::{
     emit_event,
     error::RegistryError,
     events::CohortLeafStatusChanged,
-    instructions::authorize,
+    instructions::{authorize, require_in_good_standing},
     state::{
         cohort_page_of, now, Cohort, CohortStatusPage, CredentialStatus, Delegate, Issuer,
         Registry, Schema,
@@ -109,12 +109,7 @@ impl CohortLeafAuthority<'_> {
 
     /// Refuses when the registry is paused or the issuer is not accredited.
     pub(crate) fn require_issuer_in_good_standing(&self) -> Result<()> {
-        require!(!self.registry.paused, RegistryError::RegistryPaused);
-        require!(
-            self.issuer.is_accredited(),
-            RegistryError::IssuerNotAccredited
-        );
-        Ok(())
+        require_in_good_standing(&self.registry, &self.issuer)
     }
 
     /// The leaf's status now (active when its page is new).

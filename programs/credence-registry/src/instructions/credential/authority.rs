@@ -38,10 +38,17 @@ pub fn check_may_issue(
 ) -> Result<i64> {
     let now = now()?;
     authorize(signer, issuer, delegate, PERMISSION_ISSUE, now)?;
-    require!(!registry.paused, RegistryError::RegistryPaused);
-    require!(issuer.is_accredited(), RegistryError::IssuerNotAccredited);
+    require_in_good_standing(registry, issuer)?;
     require!(!schema.deprecated, RegistryError::SchemaDeprecated);
     Ok(now)
+}
+
+/// Refuses when the registry is paused or the issuer is not accredited: the standing that
+/// issuing, reinstating and renewing need (withdrawing trust needs none).
+pub fn require_in_good_standing(registry: &Registry, issuer: &Issuer) -> Result<()> {
+    require!(!registry.paused, RegistryError::RegistryPaused);
+    require!(issuer.is_accredited(), RegistryError::IssuerNotAccredited);
+    Ok(())
 }
 
 /// Accounts of the issuer side's changes to an existing credential: `suspend_credential`,
@@ -98,12 +105,7 @@ impl CredentialAuthority<'_> {
 
     /// Refuses when the registry is paused or the issuer is not accredited.
     pub(crate) fn require_issuer_in_good_standing(&self) -> Result<()> {
-        require!(!self.registry.paused, RegistryError::RegistryPaused);
-        require!(
-            self.issuer.is_accredited(),
-            RegistryError::IssuerNotAccredited
-        );
-        Ok(())
+        require_in_good_standing(&self.registry, &self.issuer)
     }
 
     /// Sets the credential's status and emits the change.
