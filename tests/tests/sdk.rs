@@ -980,10 +980,7 @@ async fn issue_fails_with_issuer_not_accredited_while_pending() {
         "{err}"
     );
     assert!(w.candidate().credentials().await.unwrap().is_empty());
-    assert_eq!(
-        w.university().account().await.unwrap().credentials_issued,
-        0
-    );
+    assert_eq!(w.university().credentials().await.unwrap().len(), 0);
 }
 
 #[tokio::test]
@@ -1195,7 +1192,6 @@ async fn issue_batch_packs_25_and_rerun_skips_all_with_the_same_salts() {
     assert!(first.credentials.iter().all(|c| !c.already_existed));
     assert_on_chain(&w, &requests, &first.credentials).await;
     assert_eq!(council.credentials().await.unwrap().len(), 25);
-    assert_eq!(council.account().await.unwrap().credentials_issued, 25);
     let distinct: BTreeSet<[u8; 32]> = first.credentials.iter().map(|c| c.salt.0).collect();
     assert_eq!(distinct.len(), 25);
 
@@ -1213,7 +1209,7 @@ async fn issue_batch_packs_25_and_rerun_skips_all_with_the_same_salts() {
         );
         assert_eq!(b.salt, council.salt_for(&b.reference).unwrap());
     }
-    assert_eq!(council.account().await.unwrap().credentials_issued, 25);
+    assert_eq!(council.credentials().await.unwrap().len(), 25);
 }
 
 #[tokio::test]
@@ -1237,7 +1233,7 @@ async fn issue_batch_resumes_after_the_first_10() {
         assert_eq!((&a.credential, &a.salt), (&b.credential, &b.salt));
     }
     assert_on_chain(&w, &requests, &all.credentials).await;
-    assert_eq!(council.account().await.unwrap().credentials_issued, 25);
+    assert_eq!(council.credentials().await.unwrap().len(), 25);
 }
 
 // ---------------------------------------------------------------- getProgramAccounts listings
@@ -1470,4 +1466,49 @@ async fn repeating_an_identical_action_lands_again() {
     }
     let report = s.verify(&s.request()).await;
     assert_fails_exactly(&report, &[(Some(&s.licence), CheckKind::IssuerAccredited)]);
+}
+
+/// The embedded chain's `getProgramAccounts` serves from its mirror and re-reads only what a
+/// transaction named since the last scan: every scan still sees each change (a new status, a
+/// closed account) and nothing stale.
+#[tokio::test]
+async fn program_account_scans_see_every_change_since_the_last_scan() {
+    let w = World::accredited().await;
+    let council = w.council();
+    let requests = licence_batch(&w, "M", 3);
+    let issued = council.issue_batch(&requests, |_| {}).await.unwrap();
+    let target = issued.credentials[0].credential;
+    let listed = council.credentials().await.unwrap();
+    assert_eq!(listed.len(), 3);
+    // A scan with nothing changed since serves the same.
+    let again = council.credentials().await.unwrap();
+    assert_eq!(
+        again.iter().map(|(a, _)| *a).collect::<Vec<_>>(),
+        listed.iter().map(|(a, _)| *a).collect::<Vec<_>>()
+    );
+
+    council
+        .change(
+            CredentialChange::Revoke {
+                reason: REASON_DISCIPLINARY,
+            },
+            &target,
+        )
+        .await
+        .unwrap();
+    let listed = council.credentials().await.unwrap();
+    let revoked = listed.iter().find(|(a, _)| *a == target).unwrap();
+    assert_eq!(revoked.1.status, CredentialStatus::Revoked);
+    assert_eq!(
+        listed
+            .iter()
+            .filter(|(_, c)| c.status == CredentialStatus::Active)
+            .count(),
+        2
+    );
+
+    council.close(&target).await.unwrap();
+    let listed = council.credentials().await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().all(|(a, _)| *a != target), "closed: gone");
 }

@@ -1,6 +1,7 @@
-//! Batch density: how many `issue_credential` instructions fit in one 1,232-byte transaction,
-//! as a legacy transaction (what `Issuer::issue_batch` sends) and as a v0 transaction whose
-//! shared accounts come from an address lookup table.
+//! Batch density: how many credentials one `issue_credentials` batch (what `Issuer::issue_batch`
+//! sends) puts in a 1,232-byte transaction, as a legacy transaction and as a v0 transaction whose
+//! shared accounts come from an address lookup table; and, for comparison, how many separate
+//! `issue_credential` instructions fit (what the SDK sent before the batch instruction).
 
 use std::time::Duration;
 
@@ -9,7 +10,10 @@ use credence_sdk::{
     commitment,
     ix::registry::{self as rix, IssuerDecision, IssuerSigner},
     pda,
-    registry_program::{CreateSchemaArgs, IssueCredentialArgs, RegisterIssuerArgs},
+    registry_program::{
+        BatchCredential, CreateSchemaArgs, IssueCredentialArgs, IssueCredentialsArgs,
+        RegisterIssuerArgs, MAX_ISSUE_BATCH,
+    },
     transport::{self, transaction_size, Transport, MAX_TRANSACTION_SIZE},
     Instruction, Pubkey,
 };
@@ -102,6 +106,46 @@ pub fn issuances(shared: &Shared, tag: &str, count: usize, dates: Dates) -> Vec<
         .collect()
 }
 
+/// One `issue_credentials` batch of `count` credentials to fresh subjects, tagged `tag`.
+pub fn batch(shared: &Shared, tag: &str, count: usize, dates: Dates) -> Instruction {
+    let signer = IssuerSigner {
+        authority: shared.authority,
+        as_delegate: false,
+        registry: shared.registry,
+        issuer: shared.issuer,
+    };
+    let (valid_from, expires_at) = match dates {
+        Dates::Defaults => (None, None),
+        Dates::Explicit => (Some(1_700_000_000), Some(4_000_000_000)),
+    };
+    let credentials = (0..count)
+        .map(|i| {
+            let reference = format!("{tag}/{i}");
+            let salt = commitment::Salt(commitment::sha256(reference.as_bytes()));
+            BatchCredential {
+                credential_id: commitment::sha256(format!("id:{reference}").as_bytes()),
+                subject: Keypair::new().pubkey(),
+                commitment: commitment::commit(&salt, reference.as_bytes()),
+            }
+        })
+        .collect();
+    rix::issue_credentials(
+        &signer,
+        &shared.authority,
+        &shared.schema,
+        IssueCredentialsArgs {
+            valid_from,
+            expires_at,
+            credentials,
+        },
+    )
+}
+
+/// The credential addresses a batch names (its accounts after the seven shared ones).
+fn batch_addresses(ix: &Instruction) -> Vec<Pubkey> {
+    ix.accounts[7..].iter().map(|m| m.pubkey).collect()
+}
+
 /// The serialized size of a v0 transaction of `instructions` paid by `payer`, with `tables`.
 pub fn v0_size(
     instructions: &[Instruction],
@@ -128,27 +172,24 @@ fn compact_len(n: usize) -> usize {
     }
 }
 
-/// The most instructions of `pool` (from its start) whose transaction `size` fits, with the
-/// size at that count and at one more.
-fn fit(pool: &[Instruction], size: impl Fn(&[Instruction]) -> Result<usize>) -> Result<Fit> {
+/// The most issuances (1 to `most - 1`) whose transaction `size(n)` fits, with the size at
+/// that count and at one more.
+fn fit(most: usize, size: impl Fn(usize) -> Result<usize>) -> Result<Fit> {
     let mut best = 0;
-    for n in 1..=pool.len() {
-        if size(&pool[..n])? > MAX_TRANSACTION_SIZE {
+    for n in 1..=most {
+        if size(n)? > MAX_TRANSACTION_SIZE {
             break;
         }
         best = n;
     }
-    if best == pool.len() {
-        bail!(
-            "the pool of {} instructions all fit: make it larger",
-            pool.len()
-        );
+    if best == most {
+        bail!("all {most} issuances fit: measure with more");
     }
     Ok(Fit {
         per_transaction: best,
-        bytes: size(&pool[..best])?,
-        bytes_with_one_more: size(&pool[..=best])?,
-        marginal_bytes: size(&pool[..=best])? - size(&pool[..best])?,
+        bytes: size(best)?,
+        bytes_with_one_more: size(best + 1)?,
+        marginal_bytes: size(best + 1)? - size(best)?,
     })
 }
 
@@ -187,21 +228,32 @@ pub async fn measure(world: &World) -> Result<(Value, Fit, Fit)> {
         key: Pubkey::new_from_array([9; 32]),
         addresses: shared.table_addresses(),
     };
+    let tables = std::slice::from_ref(&table);
     let mut variants = serde_json::Map::new();
     let mut base = None;
     for dates in [Dates::Defaults, Dates::Explicit] {
-        let pool = issuances(&shared, "packing", 32, dates);
-        let legacy = fit(&pool, |ixs| Ok(transaction_size(ixs, &payer)))?;
-        let alt = fit(&pool, |ixs| {
-            v0_size(ixs, &payer, std::slice::from_ref(&table))
+        let batches: Vec<Instruction> = (0..=MAX_ISSUE_BATCH)
+            .map(|n| batch(&shared, "packing", n, dates))
+            .collect();
+        let legacy = fit(MAX_ISSUE_BATCH, |n| {
+            Ok(transaction_size(std::slice::from_ref(&batches[n]), &payer))
         })?;
-        let signed = legacy_signed_size(&pool[..legacy.per_transaction], &world.issuer_key)?;
+        let alt = fit(MAX_ISSUE_BATCH, |n| {
+            v0_size(std::slice::from_ref(&batches[n]), &payer, tables)
+        })?;
+        let signed = legacy_signed_size(
+            std::slice::from_ref(&batches[legacy.per_transaction]),
+            &world.issuer_key,
+        )?;
         if signed != legacy.bytes {
             bail!(
                 "transaction_size says {} bytes, the signed transaction serializes to {signed}",
                 legacy.bytes
             );
         }
+        let pool = issuances(&shared, "packing", 32, dates);
+        let single_legacy = fit(pool.len(), |n| Ok(transaction_size(&pool[..n], &payer)))?;
+        let single_alt = fit(pool.len(), |n| v0_size(&pool[..n], &payer, tables))?;
         let name = match dates {
             Dates::Defaults => "default_dates",
             Dates::Explicit => "explicit_dates",
@@ -209,9 +261,14 @@ pub async fn measure(world: &World) -> Result<(Value, Fit, Fit)> {
         variants.insert(
             name.into(),
             json!({
-                "instruction_data_bytes": pool[0].data.len(),
+                "batch_data_bytes_per_credential": batches[2].data.len() - batches[1].data.len(),
                 "legacy": legacy.json(),
                 "lookup_table": alt.json(),
+                "single_instructions": {
+                    "instruction_data_bytes": pool[0].data.len(),
+                    "legacy": single_legacy.json(),
+                    "lookup_table": single_alt.json(),
+                },
             }),
         );
         if base.is_none() {
@@ -220,19 +277,19 @@ pub async fn measure(world: &World) -> Result<(Value, Fit, Fit)> {
     }
     let (legacy, alt) = base.expect("the default-dates variant ran");
 
-    // Land a full legacy transaction through the SDK and check every credential exists.
-    let ixs = issuances(
+    // Land a full legacy batch through the SDK and check every credential exists.
+    let ix = batch(
         &shared,
         "packing-landed",
         legacy.per_transaction,
         Dates::Defaults,
     );
+    let credentials = batch_addresses(&ix);
     let sent = world
         .transport
-        .send(&ixs, &world.issuer_key, &[])
+        .send(&[ix], &world.issuer_key, &[])
         .await
-        .context("landing a packed legacy transaction")?;
-    let credentials: Vec<Pubkey> = ixs.iter().map(|ix| ix.accounts[6].pubkey).collect();
+        .context("landing a full legacy batch")?;
     let created = count_existing(&world.transport, &credentials).await?;
     if created != legacy.per_transaction {
         bail!(
@@ -257,6 +314,8 @@ pub async fn measure(world: &World) -> Result<(Value, Fit, Fit)> {
         Err(err) => json!({ "landed": false, "error": format!("{err:#}") }),
     };
     let value = json!({
+        "issuances_per_tx_legacy": legacy.per_transaction,
+        "issuances_per_tx_lookup_table": alt.per_transaction,
         "limit_bytes": MAX_TRANSACTION_SIZE,
         "variants": Value::Object(variants),
         "legacy": {
@@ -381,7 +440,12 @@ async fn land_v0_embedded_here(count: usize) -> Result<Landed> {
         .warp_to_slot(3)
         .map_err(|e| anyhow!("warp: {e:?}"))?;
 
-    let ixs = issuances(&shared, "lookup-table-landed", count, Dates::Defaults);
+    let ixs = [batch(
+        &shared,
+        "lookup-table-landed",
+        count,
+        Dates::Defaults,
+    )];
     let tables = [AddressLookupTableAccount {
         key: table,
         addresses: shared.table_addresses(),
@@ -397,7 +461,7 @@ async fn land_v0_embedded_here(count: usize) -> Result<Landed> {
     processed
         .result
         .map_err(|e| anyhow!("the v0 transaction was refused: {e}"))?;
-    let credentials: Vec<Pubkey> = ixs.iter().map(|ix| ix.accounts[6].pubkey).collect();
+    let credentials = batch_addresses(&ixs[0]);
     let mut created = 0;
     for address in &credentials {
         if context.banks_client.get_account(*address).await?.is_some() {
@@ -445,7 +509,12 @@ async fn land_v0_over_rpc(world: &World, count: usize) -> Result<Landed> {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let ixs = issuances(&shared, "lookup-table-landed", count, Dates::Defaults);
+    let ixs = [batch(
+        &shared,
+        "lookup-table-landed",
+        count,
+        Dates::Defaults,
+    )];
     let tables = [AddressLookupTableAccount {
         key: table,
         addresses: shared.table_addresses(),
@@ -460,7 +529,7 @@ async fn land_v0_over_rpc(world: &World, count: usize) -> Result<Landed> {
         .send_and_confirm_transaction(&tx)
         .await
         .context("landing the v0 transaction")?;
-    let credentials: Vec<Pubkey> = ixs.iter().map(|ix| ix.accounts[6].pubkey).collect();
+    let credentials = batch_addresses(&ixs[0]);
     let created = count_existing(&world.transport, &credentials).await?;
     if created != count {
         bail!("the v0 transaction landed but created {created} of {count} credentials");

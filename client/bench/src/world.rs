@@ -22,7 +22,7 @@ pub const ISSUER_ID: &str = "bench-council";
 pub const SCHEMA_NAME: &str = "bench-licence";
 /// Credentials per subject in the generated batches (what a listing by subject returns).
 pub const CREDENTIALS_PER_SUBJECT: usize = 10;
-/// Lamports a credential costs its issuer at most (rent of 237 bytes at the default rate, plus
+/// Lamports a credential costs its issuer at most (rent of 205 bytes at the default rate, plus
 /// its share of the transaction fee), rounded up: used to size the issuer's funding.
 const LAMPORTS_PER_CREDENTIAL: u64 = 3_000_000;
 /// Lamports for set-up transactions and rent of the registry, issuer and schema accounts.

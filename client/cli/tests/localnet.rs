@@ -165,6 +165,7 @@ async fn sdk_full_story_over_json_rpc() {
     let report = recruiter.verify(&request).await.unwrap();
     assert!(report.passed(), "{:?}", report.failures());
     assert_eq!(report.round_trips, 1);
+    assert!(report.slot > 0, "the report pins the slot it read");
     let sent = recruiter.record_access(&grant, &report).await.unwrap();
     let trail = candidate
         .audit_trail_including(&sent.signature, Duration::from_secs(120))
@@ -228,6 +229,107 @@ async fn sdk_full_story_over_json_rpc() {
     // A refused transaction surfaces as the named program error.
     let err = recruiter.record_access(&grant, &report).await.unwrap_err();
     assert_eq!(err.program_error_name(), Some("GrantRevoked"), "{err}");
+}
+
+/// Pipelined issuance over JSON-RPC: 120 rows in 18 batch transactions kept 8 in flight; the
+/// batch is stopped after its first transactions land (the task aborted: what was in flight may
+/// or may not land) and re-run: every row ends on-chain exactly once, nothing is sent twice, and
+/// a third run sends nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn pipelined_issue_batch_stopped_and_rerun_issues_each_row_once() {
+    let transport = std::sync::Arc::new(Transport::rpc(rpc_url()));
+    let (regulator, council) = (funded(&transport).await, funded(&transport).await);
+    let admin = RegistryAdmin::new(&transport, &regulator, "rpc-pipeline");
+    admin.create("rpc-pipeline").await.unwrap();
+    let secret = std::sync::Arc::new(IssuerSecret::generate());
+    let issuer = Issuer::new(&transport, &council, admin.registry, "pipe").with_secret(&secret);
+    issuer.register(issuer_args("pipe")).await.unwrap();
+    admin
+        .accredit(&issuer.issuer, &council.pubkey())
+        .await
+        .unwrap();
+    let schema = issuer.create_schema(licence_schema()).await.unwrap().schema;
+    let rows: Vec<IssueRequest> = (0..120)
+        .map(|i| IssueRequest {
+            subject: Keypair::new().pubkey(),
+            schema,
+            reference: format!("PIPE-{i:04}"),
+            document: format!("Registered Nurse {i}").into_bytes(),
+            valid_from: None,
+            expires_at: None,
+        })
+        .collect();
+
+    // The first run, stopped once 14 rows (two transactions) have landed.
+    let (tx, mut landed) = tokio::sync::mpsc::unbounded_channel();
+    let first = {
+        let (transport, secret, rows) = (transport.clone(), secret.clone(), rows.clone());
+        let council = council.insecure_clone();
+        let registry = admin.registry;
+        tokio::spawn(async move {
+            let issuer = Issuer::new(&transport, &council, registry, "pipe")
+                .with_secret(&secret)
+                .with_in_flight(8);
+            issuer
+                .issue_batch(&rows, |done| {
+                    let _ = tx.send(done);
+                })
+                .await
+        })
+    };
+    while let Some(done) = landed.recv().await {
+        if done >= 14 {
+            break;
+        }
+    }
+    first.abort();
+    let _ = first.await;
+
+    // The re-run: what landed is skipped; the rest is issued.
+    let issuer = issuer.with_in_flight(8);
+    let second = issuer.issue_batch(&rows, |_| {}).await.unwrap();
+    assert_eq!(second.issued + second.skipped, 120, "{second:?}");
+    assert!(second.skipped >= 14, "{second:?}");
+    assert_eq!(issuer.credentials().await.unwrap().len(), 120);
+    let third = issuer.issue_batch(&rows, |_| {}).await.unwrap();
+    assert_eq!(
+        (third.issued, third.skipped, third.transactions),
+        (0, 120, 0)
+    );
+    for (row, issued) in rows.iter().zip(&third.credentials) {
+        assert_eq!(
+            Some(issued.credential),
+            issuer.credential_address(&row.subject, &row.reference).ok()
+        );
+    }
+}
+
+/// More accounts than one `getMultipleAccounts` may ask for (250: three chunks) come back in
+/// order from one JSON-RPC batch request, with the slot they were read at.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_hundred_and_fifty_accounts_are_read_in_one_batch_request_at_one_slot() {
+    let transport = Transport::rpc(rpc_url());
+    let holder = funded(&transport).await;
+    let mut addresses = vec![credence_sdk::transport::CLOCK_SYSVAR];
+    addresses.extend((0..248).map(|_| solana_pubkey::Pubkey::new_unique()));
+    addresses.push(holder.pubkey());
+    let read = transport.accounts_at(&addresses).await.unwrap();
+    assert_eq!(read.accounts.len(), 250);
+    // One POST; asked again only if the node answered the chunks from different slots.
+    assert!(
+        (1..=credence_sdk::transport::rpc::SLOT_ALIGN_ATTEMPTS).contains(&read.round_trips),
+        "{} round trips",
+        read.round_trips
+    );
+    assert!(read.slot > 0);
+    assert!(read.accounts[0].is_some(), "the Clock sysvar");
+    assert!(read.accounts[1..249].iter().all(Option::is_none));
+    assert_eq!(read.accounts[249].as_ref().unwrap().lamports, 10 * SOL);
+    // The same as asking one by one.
+    assert_eq!(
+        transport.account(&holder.pubkey()).await.unwrap(),
+        read.accounts[249]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -767,3 +767,41 @@ fn audit_grant(
     }
     audited
 }
+
+/// Who signed the issuance of `credential` (its issuer's authority or a delegate), from the
+/// credential's history: the newest `CredentialIssued` event the registry logged for it (an
+/// address closed and issued again names its latest issuance), or, where the node keeps no
+/// logs, the signer named by the `issue_credential` instruction. The account does not keep this
+/// key: only history needs it. `None` when the history read (at most `max_signatures`) holds no
+/// issuance of it.
+pub async fn issued_by(
+    transport: &Transport,
+    credential: &Pubkey,
+    max_signatures: usize,
+) -> Result<Option<Pubkey>, SdkError> {
+    use credence_registry::{events::CredentialIssued, instruction as rins};
+    let registry = credence_registry::ID;
+    let history = transport.signatures_for(credential, max_signatures).await?;
+    for signature in &history.signatures {
+        let record = transport.transaction(&signature.signature).await?;
+        let by_event = events::events::<CredentialIssued>(&registry, &record.logs)
+            .into_iter()
+            .rev()
+            .find(|e| e.credential == *credential)
+            .map(|e| e.issued_by);
+        // Accounts of `issue_credential`: authority, payer, registry, issuer, schema, delegate,
+        // credential, system program.
+        let by_instruction = || {
+            record.instructions.iter().rev().find_map(|ix| {
+                (ix.program_id == registry
+                    && ix.data.starts_with(rins::IssueCredential::DISCRIMINATOR)
+                    && ix.accounts.get(6).map(|m| m.pubkey) == Some(*credential))
+                .then(|| ix.accounts[0].pubkey)
+            })
+        };
+        if let Some(signer) = by_event.or_else(by_instruction) {
+            return Ok(Some(signer));
+        }
+    }
+    Ok(None)
+}

@@ -8,7 +8,7 @@
 //! [`share_from_grant`] builds them from a grant when the candidate has not (three reads: the
 //! grant, its credentials, their issuers).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use credence_consent::{
     error::ConsentError,
@@ -205,6 +205,11 @@ pub struct Report {
     pub checks: Vec<Check>,
     /// RPC round trips used.
     pub round_trips: u32,
+    /// The slot the accounts were read at (`context.slot`): every check of the report is as of
+    /// this slot, so it can be re-checked later against the same one. 0 in a report made by
+    /// [`evaluate`] alone (the caller fetched the accounts).
+    #[serde(default)]
+    pub slot: u64,
 }
 
 /// The checks every credential must pass before it counts as verified (see
@@ -400,21 +405,46 @@ pub fn addresses(request: &VerifyRequest) -> Vec<Pubkey> {
     out
 }
 
-/// Verifies in one `getMultipleAccounts` round trip: the Clock sysvar, the grant and, per
-/// credential, the credential, its issuer, schema and registry (shared ones fetched once). A
-/// grant covers at most 16 credentials, so a request stays within one call's 100 accounts;
-/// more are fetched in further calls, and [`Report::round_trips`] counts them.
+/// Verifies in one round trip: the Clock sysvar, the grant and, per credential, the
+/// credential, its issuer, schema and registry (shared ones fetched once), read together at one
+/// slot ([`Transport::accounts_at`]), which the report pins ([`Report::slot`]).
 pub async fn verify(transport: &Transport, request: &VerifyRequest) -> Result<Report, SdkError> {
-    let keys = addresses(request);
-    let mut fetched: HashMap<Pubkey, Account> = HashMap::new();
-    transport.accounts_into(&keys, &mut fetched).await?;
-    let round_trips = keys
-        .len()
-        .div_ceil(crate::transport::rpc::MAX_MULTIPLE_ACCOUNTS) as u32;
+    Ok(verify_profile(transport, std::slice::from_ref(request))
+        .await?
+        .remove(0))
+}
+
+/// Verifies a candidate's whole profile, however many grants it spans, in one round trip: the
+/// union of every request's accounts read together at one slot (over JSON-RPC one batch request
+/// of `getMultipleAccounts` chunks), then each request checked against them at the cluster's
+/// time. One report per request, in order, each pinning the same slot; the round trip is
+/// counted once, in the first.
+pub async fn verify_profile(
+    transport: &Transport,
+    requests: &[VerifyRequest],
+) -> Result<Vec<Report>, SdkError> {
+    let mut keys: Vec<Pubkey> = Vec::new();
+    let mut seen: HashSet<Pubkey> = HashSet::new();
+    for request in requests {
+        keys.extend(addresses(request).into_iter().filter(|k| seen.insert(*k)));
+    }
+    let read = transport.accounts_at(&keys).await?;
+    let fetched: HashMap<Pubkey, Account> = keys
+        .into_iter()
+        .zip(read.accounts)
+        .filter_map(|(address, account)| account.map(|a| (address, a)))
+        .collect();
     let now = clock_now(fetched.get(&CLOCK_SYSVAR))?;
-    let mut report = evaluate(request, &fetched, now);
-    report.round_trips = round_trips;
-    Ok(report)
+    Ok(requests
+        .iter()
+        .enumerate()
+        .map(|(i, request)| {
+            let mut report = evaluate(request, &fetched, now);
+            report.round_trips = if i == 0 { read.round_trips } else { 0 };
+            report.slot = read.slot;
+            report
+        })
+        .collect())
 }
 
 /// Checks `request` against already-fetched accounts at time `now` (pure: no network). The
@@ -455,6 +485,7 @@ pub fn evaluate(request: &VerifyRequest, fetched: &HashMap<Pubkey, Account>, now
         checked_at: now,
         checks: lines.checks,
         round_trips: 0,
+        slot: 0,
     }
 }
 
@@ -888,6 +919,7 @@ mod tests {
             checked_at: 0,
             checks,
             round_trips: 1,
+            slot: 0,
         }
     }
 
@@ -906,6 +938,7 @@ mod tests {
             checked_at: 0,
             checks: vec![],
             round_trips: 0,
+            slot: 0,
         };
         assert!(empty.passed() && !empty.passed_strict());
     }

@@ -20,6 +20,10 @@ pub const SCHEMA_SEED: &[u8] = b"schema";
 #[constant]
 pub const CREDENTIAL_SEED: &[u8] = b"credential";
 
+/// Most credentials one `issue_credentials` batch creates (a bounded loop; what fits a 1,232-byte
+/// transaction is fewer).
+pub const MAX_ISSUE_BATCH: usize = 16;
+
 /// Longest registry name, issuer id or schema name in bytes (each is a PDA seed, at most 32 bytes).
 pub const MAX_SEED_NAME_LEN: usize = 32;
 /// Longest issuer display name in bytes.

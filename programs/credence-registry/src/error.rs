@@ -150,4 +150,13 @@ pub enum RegistryError {
     /// The status page number is not the leaf's (`index / COHORT_LEAVES_PER_PAGE`).
     #[msg("Status page number is not the leaf's")]
     WrongStatusPage,
+    /// An `issue_credentials` batch must hold 1 to `MAX_ISSUE_BATCH` credentials.
+    #[msg("Batch must hold 1 to 16 credentials")]
+    BatchSizeInvalid,
+    /// An `issue_credentials` batch must name one address per credential, in order.
+    #[msg("Batch names a different number of addresses than credentials")]
+    BatchAccountsMismatch,
+    /// The account named for a credential of the batch is not its address.
+    #[msg("Account is not the credential's address")]
+    CredentialAddressMismatch,
 }

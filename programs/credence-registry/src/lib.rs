@@ -139,13 +139,23 @@ pub mod credence_registry {
     }
 
     /// Issues a credential to `args.subject`. Signers: the issuer's authority or a delegate with
-    /// the issue permission, and the payer. Creates: the credential PDA. Changes: issuer and
-    /// schema counters.
+    /// the issue permission, and the payer. Creates: the credential PDA. Reads, without writing:
+    /// the registry, issuer and schema (one issuer's issuances share no write lock).
     pub fn issue_credential(
         ctx: Context<IssueCredential>,
         args: IssueCredentialArgs,
     ) -> Result<()> {
         IssueCredential::handle(ctx, args)
+    }
+
+    /// Issues 1 to `MAX_ISSUE_BATCH` credentials sharing a schema and a window: the shared
+    /// accounts named once, each credential's address a remaining account in order. Signers and
+    /// rules: those of `issue_credential`. Creates: the credential PDAs (all or none).
+    pub fn issue_credentials<'info>(
+        ctx: Context<'info, IssueCredentials<'info>>,
+        args: IssueCredentialsArgs,
+    ) -> Result<()> {
+        IssueCredentials::handle(ctx, args)
     }
 
     /// Suspends an active credential. Signer: the issuer's authority or a delegate with the

@@ -251,7 +251,6 @@ async fn consent_refuses_look_alikes_owned_by_another_program() {
         schema: w.s.schema,
         credential_id: [66; 32],
         commitment: [7; 32],
-        issued_by: w.s.issuer_authority.pubkey(),
         issued_at: now,
         valid_from: now,
         expires_at: 0,

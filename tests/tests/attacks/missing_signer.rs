@@ -79,6 +79,21 @@ async fn registry_refuses_every_unsigned_authority_slot() {
         &s.schema,
         s.credential_args([3; 32]),
     );
+    // `issue_credentials` the same way.
+    let batch = rix::issue_credentials(
+        &signer,
+        &stranger.pubkey(),
+        &s.schema,
+        credence_registry::IssueCredentialsArgs {
+            valid_from: None,
+            expires_at: None,
+            credentials: vec![credence_registry::BatchCredential {
+                credential_id: [4; 32],
+                subject: s.subject.pubkey(),
+                commitment: [7; 32],
+            }],
+        },
+    );
     let change = |c| rix::change_credential(c, &signer, &s.schema, &s.credential);
     let cases = vec![
         Case {
@@ -232,6 +247,18 @@ async fn registry_refuses_every_unsigned_authority_slot() {
             signers: vec![&authority],
         },
         Case {
+            name: "issue_credentials (authority withheld)",
+            ix: batch.clone(),
+            unsigned_slot: 0,
+            signers: vec![&stranger],
+        },
+        Case {
+            name: "issue_credentials (payer withheld)",
+            ix: batch,
+            unsigned_slot: 1,
+            signers: vec![&authority],
+        },
+        Case {
             name: "suspend_credential",
             ix: change(CredentialChange::Suspend),
             unsigned_slot: 0,
@@ -289,8 +316,8 @@ async fn registry_refuses_every_unsigned_authority_slot() {
     });
     assert_eq!(
         cases.len(),
-        25,
-        "22 instructions, two with a second signer slot, and a delegate"
+        27,
+        "23 instructions, three with a second signer slot, and a delegate"
     );
     run(&mut w, cases).await;
 }

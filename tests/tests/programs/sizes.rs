@@ -37,14 +37,15 @@ async fn full_story_ok() {
 }
 
 /// Every account's size in bytes, pinned: a change here is a layout change (see STYLE: additive
-/// versioning). The credential stays within the 240-byte budget.
+/// versioning). The credential stays within 205 bytes: the Solana Attestation Service's
+/// attestation of a bare 32-byte hash, which carries no status, validity start or reason.
 #[test]
 fn account_sizes_are_pinned() {
     assert_eq!(8 + Registry::INIT_SPACE, 224);
     assert_eq!(8 + Issuer::INIT_SPACE, 419);
     assert_eq!(8 + Delegate::INIT_SPACE, 123);
     assert_eq!(8 + Schema::INIT_SPACE, 366);
-    assert_eq!(8 + Credential::INIT_SPACE, 237);
+    assert_eq!(8 + Credential::INIT_SPACE, 205);
     assert_eq!(8 + Grant::INIT_SPACE, 982);
     assert_eq!(8 + Listing::INIT_SPACE, 710);
     assert_eq!(8 + AccessRequest::INIT_SPACE, 962);
@@ -173,4 +174,57 @@ fn credentials_per_transaction_for_the_pool_and_fees_are_pinned() {
         [grant, listing, request, approve, paid],
         "credentials per 1,232-byte transaction: grant and approval (80-byte sealed key), listing, request, paid access (distinct schemas and treasuries, one issuer)"
     );
+}
+
+/// How many credentials one `issue_credentials` batch puts in a 1,232-byte legacy transaction
+/// signed by the issuer's authority alone, pinned: 7 with the schema's default window, 6 with
+/// both dates given. Each costs 129 bytes (its address, 32, and its account index; its id,
+/// subject and commitment, 96); the shared part (one signature, six keys, the blockhash and
+/// the instruction's fixed accounts and data) is 319 bytes once the data passes 127 bytes, so 8
+/// would take 1,351.
+#[test]
+fn credentials_per_issuance_transaction_are_pinned() {
+    use credence_registry::{BatchCredential, IssueCredentialsArgs};
+    use credence_sdk::{
+        ix::registry::{issue_credentials, IssuerSigner},
+        transport::{transaction_size, MAX_TRANSACTION_SIZE},
+    };
+    use solana_pubkey::Pubkey;
+    let authority = Pubkey::new_unique();
+    let signer = IssuerSigner {
+        authority,
+        as_delegate: false,
+        registry: Pubkey::new_unique(),
+        issuer: Pubkey::new_unique(),
+    };
+    let schema = Pubkey::new_unique();
+    let size = |n: usize, window: Option<i64>| {
+        let args = IssueCredentialsArgs {
+            valid_from: window,
+            expires_at: window.map(|w| w + 1),
+            credentials: (0..n)
+                .map(|i| BatchCredential {
+                    credential_id: [i as u8; 32],
+                    subject: Pubkey::new_unique(),
+                    commitment: [1; 32],
+                })
+                .collect(),
+        };
+        transaction_size(
+            &[issue_credentials(&signer, &authority, &schema, args)],
+            &authority,
+        )
+    };
+    let most = |window| {
+        (1..=credence_registry::MAX_ISSUE_BATCH)
+            .take_while(|&n| size(n, window) <= MAX_TRANSACTION_SIZE)
+            .last()
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        (size(1, None), size(7, None), size(8, None)),
+        (447, 1222, 1351)
+    );
+    assert_eq!(most(None), 7);
+    assert_eq!(most(Some(1_700_000_000)), 6);
 }

@@ -6,7 +6,7 @@ use anyhow::{anyhow, bail, Context};
 use clap::Subcommand;
 use credence_registry::state::Credential;
 use credence_sdk::{
-    accounts,
+    accounts, audit,
     commitment::IssuerSecret,
     ix::registry::CredentialChange,
     roles::{IssueRequest, Issuer},
@@ -106,6 +106,9 @@ pub struct IssueBatchArgs {
     /// `~/.config/credence/issuers/<registry>-<issuer id>.secret`, made by `issuer register`).
     #[arg(long, env = "CREDENCE_ISSUER_SECRET")]
     issuer_secret: Option<PathBuf>,
+    /// Transactions kept unconfirmed at once over JSON-RPC (1: each waits for the last).
+    #[arg(long, default_value_t = credence_sdk::roles::DEFAULT_IN_FLIGHT, value_parser = clap::value_parser!(usize))]
+    in_flight: usize,
 }
 
 /// The credential an issuer's command acts on.
@@ -257,9 +260,16 @@ impl ShowArgs {
         let c: Credential = accounts::fetch(&transport, &address)
             .await
             .context("reading the credential")?;
+        // The account does not keep who signed the issuance; its history does.
+        let issued_by = audit::issued_by(&transport, &address, audit::DEFAULT_HISTORY_LIMIT)
+            .await
+            .context("reading the credential's history for who issued it")?;
+        let mut json = credential_json(&address, &c);
+        json["issued_by"] = issued_by.map_or(serde_json::Value::Null, |k| k.to_string().into());
+        let by = issued_by.map_or_else(|| "not in the history read".to_string(), |k| k.to_string());
         Ok(Output::new(
-            credential_json(&address, &c),
-            credential_text(&address, &c),
+            json,
+            format!("{}\n  issued by: {by}", credential_text(&address, &c)),
         ))
     }
 }
@@ -341,12 +351,18 @@ impl IssueBatchArgs {
             csv,
             out,
             issuer_secret,
+            in_flight,
         } = self;
+        if in_flight == 0 {
+            bail!("--in-flight must be at least 1 (1 sends each transaction after the last is confirmed)");
+        }
         let requests = read_csv(&csv, schema)?;
         let secret = secret_of(&issuer, issuer_secret.as_deref())?;
         let keypair = config.keypair()?;
         let transport = config.transport().await?;
-        let role = issuer_role(&transport, &keypair, &issuer).with_secret(&secret);
+        let role = issuer_role(&transport, &keypair, &issuer)
+            .with_secret(&secret)
+            .with_in_flight(in_flight);
         let bar = if config.output == OutputFormat::Display {
             ProgressBar::new(requests.len() as u64)
         } else {
@@ -465,7 +481,7 @@ fn credential_json(address: &Pubkey, c: &Credential) -> serde_json::Value {
         "credential": address.to_string(), "issuer": c.issuer.to_string(), "subject": c.subject.to_string(),
         "schema": c.schema.to_string(), "status": format!("{:?}", c.status).to_lowercase(),
         "revocation_reason": c.revocation_reason, "valid_from": c.valid_from, "expires_at": c.expires_at,
-        "commitment": hex::encode(c.commitment), "issued_by": c.issued_by.to_string(),
+        "commitment": hex::encode(c.commitment),
     })
 }
 

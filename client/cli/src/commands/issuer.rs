@@ -120,13 +120,10 @@ struct SecretOutcome {
     fingerprint: String,
 }
 
-/// Keeps the secret at `path` if there is one, else creates it, unless the issuer already
-/// issued credentials (their ids and salts came from a secret elsewhere, which must be copied).
-fn ensure_secret(
-    path: &Path,
-    issuer_id: &str,
-    credentials_issued: u64,
-) -> anyhow::Result<SecretOutcome> {
+/// Keeps the secret at `path` if there is one, else creates it, unless the issuer already has
+/// schemas: it may have issued under them, with ids and salts from a secret elsewhere, which
+/// must be copied. (Issuance writes no issuer field, so schemas are what the account shows.)
+fn ensure_secret(path: &Path, issuer_id: &str, schemas: u32) -> anyhow::Result<SecretOutcome> {
     match IssuerSecret::load(path) {
         Ok(secret) => {
             return Ok(SecretOutcome {
@@ -139,9 +136,9 @@ fn ensure_secret(
         }
         Err(err) => return Err(err.into()),
     }
-    if credentials_issued > 0 {
+    if schemas > 0 {
         return Err(anyhow!(
-            "issuer `{issuer_id}` is registered to your key and has issued {credentials_issued} credential(s), but this machine has no issuer secret at {}. Copy the secret file from the machine that issued them (keep it private: chmod 600), or pass --issuer-secret FILE. A new secret would give references already issued other ids and salts, so none was created",
+            "issuer `{issuer_id}` is registered to your key and has {schemas} schema(s), so it may have issued credentials, but this machine has no issuer secret at {}. Copy the secret file from the machine that issued them (keep it private: chmod 600), or pass --issuer-secret FILE. A new secret would give references already issued other ids and salts, so none was created",
             path.display()
         ));
     }
@@ -199,7 +196,7 @@ impl RegisterArgs {
                 Err(err) => return Err(err.into()),
             };
         let account = issuer.account().await.context("reading the issuer")?;
-        let secret = ensure_secret(&secret_path, &id, account.credentials_issued)?;
+        let secret = ensure_secret(&secret_path, &id, account.schema_count)?;
         let state = if created {
             "registered, pending accreditation"
         } else {
@@ -241,11 +238,11 @@ impl ShowArgs {
                 json!({
                     "issuer": address.to_string(), "id": account.issuer_id, "name": account.name, "uri": account.uri,
                     "jurisdiction": account.jurisdiction, "status": format!("{:?}", account.status),
-                    "authority": account.authority.to_string(), "credentials_issued": account.credentials_issued,
+                    "authority": account.authority.to_string(), "schemas": account.schema_count,
                 }),
                 format!(
-                    "issuer {}\n  id: {}\n  name: {}\n  jurisdiction: {}\n  status: {:?}\n  authority: {}\n  credentials issued: {}",
-                    address, account.issuer_id, account.name, account.jurisdiction, account.status, account.authority, account.credentials_issued
+                    "issuer {}\n  id: {}\n  name: {}\n  jurisdiction: {}\n  status: {:?}\n  authority: {}\n  schemas: {}",
+                    address, account.issuer_id, account.name, account.jurisdiction, account.status, account.authority, account.schema_count
                 ),
             ))
     }

@@ -338,8 +338,9 @@ pub fn report_text_with(report: &Report, round_trips: &str) -> String {
         "FAILED".to_string()
     };
     let mut text = format!(
-        "verification at {} ({round_trips}): {headline}\n",
+        "verification at {}, slot {} ({round_trips}): {headline}\n",
         credence_sdk::time::utc(report.checked_at),
+        report.slot,
     );
     for check in &report.checks {
         let mark = match check.status {
@@ -390,6 +391,7 @@ mod tests {
             checked_at: 0,
             checks: Vec::new(),
             round_trips: 1,
+            slot: 0,
         };
         // The report's own count (the demo's verification: one fetch, no grant read).
         assert!(report_text(&report).contains("(1 round trip): "));

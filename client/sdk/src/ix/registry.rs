@@ -6,10 +6,11 @@ use anchor_lang::{
     solana_program::{instruction::Instruction, system_program},
 };
 use credence_registry::{
-    AccreditIssuerCheckedArgs, AddDelegateArgs, CohortLeafArgs, CreateRegistryArgs,
-    CreateSchemaArgs, IssueCohortArgs, IssueCredentialArgs, RegisterIssuerArgs,
-    RenewCredentialArgs, RevokeCredentialArgs, SetPausedArgs, SetSchemaFeeArgs, TransferAdminArgs,
-    UpdateIssuerArgs, accounts as acc, instruction as data,
+    AccreditIssuerCheckedArgs, AddDelegateArgs, BatchCredential, CohortLeafArgs,
+    CreateRegistryArgs, CreateSchemaArgs, IssueCohortArgs, IssueCredentialArgs,
+    IssueCredentialsArgs, RegisterIssuerArgs, RenewCredentialArgs, RevokeCredentialArgs,
+    SetPausedArgs, SetSchemaFeeArgs, TransferAdminArgs, UpdateIssuerArgs, accounts as acc,
+    instruction as data,
 };
 
 use crate::pda;
@@ -311,6 +312,48 @@ pub fn issue_credential(
         },
         data::IssueCredential { args },
     )
+}
+
+/// `issue_credentials`: one batch under `schema`, the shared accounts named once and each
+/// credential's address appended (writable) in the order of `args.credentials`.
+/// ```
+/// use credence_sdk::{ix::registry::{issue_credentials, IssuerSigner}, pda, Pubkey};
+/// use credence_sdk::registry_program::{BatchCredential, IssueCredentialsArgs};
+///
+/// let (authority, registry, schema) = (Pubkey::new_unique(), Pubkey::new_unique(), Pubkey::new_unique());
+/// let signer = IssuerSigner { authority, as_delegate: false, registry, issuer: Pubkey::new_unique() };
+/// let item = BatchCredential { credential_id: [1; 32], subject: Pubkey::new_unique(), commitment: [2; 32] };
+/// let args = IssueCredentialsArgs { valid_from: None, expires_at: None, credentials: vec![item.clone()] };
+/// let ix = issue_credentials(&signer, &authority, &schema, args);
+/// let address = pda::credential(&signer.issuer, &item.subject, &item.credential_id).0;
+/// assert_eq!(ix.accounts.last().map(|m| (m.pubkey, m.is_writable)), Some((address, true)));
+/// ```
+pub fn issue_credentials(
+    signer: &IssuerSigner,
+    payer: &Pubkey,
+    schema: &Pubkey,
+    args: IssueCredentialsArgs,
+) -> Instruction {
+    let mut ix = build(
+        acc::IssueCredentials {
+            authority: signer.authority,
+            payer: *payer,
+            registry: signer.registry,
+            issuer: signer.issuer,
+            schema: *schema,
+            delegate: signer.delegate_record(),
+            system_program: system_program::ID,
+        },
+        data::IssueCredentials { args: args.clone() },
+    );
+    ix.accounts
+        .extend(args.credentials.iter().map(|c: &BatchCredential| {
+            anchor_lang::solana_program::instruction::AccountMeta::new(
+                pda::credential(&signer.issuer, &c.subject, &c.credential_id).0,
+                false,
+            )
+        }));
+    ix
 }
 
 /// A change to an existing credential by the issuer side.

@@ -2,8 +2,11 @@
 //! delegates, issues credentials (one, or a resumable batch packed into as few transactions as
 //! fit) and suspends, reinstates, revokes, renews or closes them.
 
+use std::collections::HashMap;
+
 use credence_registry::{
-    AddDelegateArgs, CreateSchemaArgs, IssueCredentialArgs, RegisterIssuerArgs,
+    AddDelegateArgs, BatchCredential, CreateSchemaArgs, IssueCredentialArgs, IssueCredentialsArgs,
+    MAX_ISSUE_BATCH, RegisterIssuerArgs,
     state::{Credential, Issuer as IssuerAccount, Schema},
 };
 use serde::{Deserialize, Serialize};
@@ -113,15 +116,25 @@ pub struct Issuer<'a> {
     signer: &'a Keypair,
     as_delegate: bool,
     secret: Option<&'a IssuerSecret>,
+    in_flight: usize,
     /// The registry.
     pub registry: Pubkey,
     /// The issuer's address.
     pub issuer: Pubkey,
 }
 
+/// Batch transactions an issuer keeps unconfirmed at once over JSON-RPC by default (see
+/// [`Issuer::with_in_flight`]).
+pub const DEFAULT_IN_FLIGHT: usize = 32;
+
 /// One row of a batch, ready to send.
 struct Prepared {
+    /// Its own `issue_credential`, for the one-by-one fallback.
     ix: Instruction,
+    /// Its entry in an `issue_credentials` batch.
+    item: BatchCredential,
+    /// What rows must share to go in one batch: schema and window.
+    group: (Pubkey, Option<i64>, Option<i64>),
     address: Pubkey,
     subject: Pubkey,
     schema: Pubkey,
@@ -143,9 +156,17 @@ impl<'a> Issuer<'a> {
             signer,
             as_delegate: false,
             secret: None,
+            in_flight: DEFAULT_IN_FLIGHT,
             registry,
             issuer: pda::issuer(&registry, issuer_id).0,
         }
+    }
+
+    /// The same issuer keeping up to `transactions` batch transactions unconfirmed at once over
+    /// JSON-RPC ([`DEFAULT_IN_FLIGHT`] unless set; 1 sends each after the last is confirmed).
+    pub fn with_in_flight(mut self, transactions: usize) -> Self {
+        self.in_flight = transactions.max(1);
+        self
     }
 
     /// The same issuer acting through a delegate key.
@@ -342,6 +363,12 @@ impl<'a> Issuer<'a> {
             valid_from: request.valid_from,
             expires_at: request.expires_at,
         };
+        let item = BatchCredential {
+            credential_id,
+            subject: request.subject,
+            commitment,
+        };
+        let group = (request.schema, request.valid_from, request.expires_at);
         let address = pda::credential(&self.issuer, &request.subject, &credential_id).0;
         let ix = rix::issue_credential(
             &self.issuer_signer(),
@@ -359,6 +386,8 @@ impl<'a> Issuer<'a> {
         };
         Prepared {
             ix,
+            item,
+            group,
             address,
             subject: request.subject,
             schema: request.schema,
@@ -400,6 +429,13 @@ impl<'a> Issuer<'a> {
 
     /// Issues many credentials, packed into as few transactions as fit in 1,232 bytes. Needs the
     /// issuer's secret ([`Issuer::with_secret`]).
+    ///
+    /// Consecutive rows sharing a schema and a window go into one `issue_credentials` batch
+    /// (the shared accounts named once: 7 a legacy transaction). Over JSON-RPC up to
+    /// [`Issuer::with_in_flight`] transactions are kept unconfirmed at once
+    /// ([`Transport::send_many`]); the issuer and schema are only read, so they do not
+    /// contend for locks. If a transaction fails, the others still land and the first error is
+    /// returned: a re-run skips what landed.
     ///
     /// Those already on-chain are skipped, so a batch stopped half-way can be re-run, by the
     /// authority, a delegate or a rotated authority key: nothing is duplicated or lost. A skipped
@@ -454,74 +490,152 @@ impl<'a> Issuer<'a> {
             credentials: rows.iter().map(|row| row.issued.clone()).collect(),
             ..BatchReport::default()
         };
+        // Pack the rows not on-chain into `issue_credentials` batches: consecutive rows sharing
+        // a schema and a window, as many as fit one transaction.
+        let mut capacity: HashMap<(Pubkey, Option<i64>, Option<i64>), usize> = HashMap::new();
+        let mut chunks: Vec<Vec<usize>> = Vec::new();
         let mut pending: Vec<usize> = Vec::new();
-        let payer = self.signer.pubkey();
         for (index, exists) in existing.iter().enumerate() {
             if exists.is_some() {
                 report.credentials[index].already_existed = true;
                 report.skipped += 1;
-                progress(report.skipped + report.issued);
+                progress(report.skipped);
                 continue;
             }
-            let mut candidate: Vec<Instruction> =
-                pending.iter().map(|&i| rows[i].ix.clone()).collect();
-            candidate.push(rows[index].ix.clone());
-            if !pending.is_empty() && transaction_size(&candidate, &payer) > MAX_TRANSACTION_SIZE {
-                self.flush(&rows, &mut pending, &mut report, &mut progress)
-                    .await?;
+            let group = rows[index].group;
+            let fits = match capacity.get(&group) {
+                Some(&fits) => fits,
+                None => {
+                    let fits = self.batch_capacity(group);
+                    capacity.insert(group, fits);
+                    fits
+                }
+            };
+            if let Some(&first) = pending.first()
+                && (rows[first].group != group || pending.len() >= fits)
+            {
+                chunks.push(std::mem::take(&mut pending));
             }
             pending.push(index);
         }
-        self.flush(&rows, &mut pending, &mut report, &mut progress)
-            .await?;
-        Ok(report)
-    }
-
-    /// Sends the rows `pending` (indices into `rows`) in one transaction.
-    async fn flush(
-        &self,
-        rows: &[Prepared],
-        pending: &mut Vec<usize>,
-        report: &mut BatchReport,
-        progress: &mut impl FnMut(usize),
-    ) -> Result<(), SdkError> {
-        if pending.is_empty() {
-            return Ok(());
+        if !pending.is_empty() {
+            chunks.push(pending);
         }
-        let ixs: Vec<Instruction> = pending.iter().map(|&i| rows[i].ix.clone()).collect();
-        match self.send(&ixs).await {
-            Ok(_) => {
-                report.transactions += 1;
-                report.issued += pending.len();
-            }
-            Err(err) if err.is_already_in_use() => {
-                // Someone (an earlier run whose confirmation we missed, another delegate) issued
-                // part of this chunk: fall back to one by one, checking what is already there.
-                for &index in pending.iter() {
-                    let row = &rows[index];
-                    match self.send(std::slice::from_ref(&row.ix)).await {
-                        Ok(_) => {
-                            report.transactions += 1;
-                            report.issued += 1;
-                        }
-                        Err(err) if err.is_already_in_use() => {
-                            let account = self
-                                .transport
-                                .account(&row.address)
-                                .await?
-                                .ok_or(SdkError::AccountNotFound(row.address))?;
-                            self.check_existing(row, &account)?;
-                            report.credentials[index].already_existed = true;
-                            report.skipped += 1;
-                        }
-                        Err(err) => return Err(err),
-                    }
+        let transactions: Vec<Vec<Instruction>> = chunks
+            .iter()
+            .map(|chunk| vec![self.batch_ix(&rows, chunk)])
+            .collect();
+        let mut done = report.skipped;
+        let results = self
+            .transport
+            .send_many(&transactions, self.signer, &[], self.in_flight, |i| {
+                done += chunks[i].len();
+                progress(done);
+            })
+            .await;
+        let mut first_error = None;
+        for (chunk, result) in chunks.iter().zip(results) {
+            match result {
+                Ok(_) => {
+                    report.transactions += 1;
+                    report.issued += chunk.len();
+                }
+                Err(err) if err.is_already_in_use() => {
+                    // Someone (an earlier run whose confirmation we missed, another delegate)
+                    // issued part of this batch: fall back to one by one, checking what is
+                    // already there.
+                    self.one_by_one(&rows, chunk, &mut report).await?;
+                    progress(report.issued + report.skipped);
+                }
+                Err(err) => {
+                    first_error.get_or_insert(err);
                 }
             }
-            Err(err) => return Err(err),
         }
-        pending.clear();
-        progress(report.issued + report.skipped);
+        match first_error {
+            // What landed is on-chain; a re-run skips it and sends the rest.
+            Some(err) => Err(err),
+            None => Ok(report),
+        }
+    }
+
+    /// How many rows of `group` one `issue_credentials` transaction holds: as many as fit 1,232
+    /// bytes (a batch's size depends only on its count and whether its window is given), at
+    /// most `MAX_ISSUE_BATCH`.
+    fn batch_capacity(
+        &self,
+        (schema, valid_from, expires_at): (Pubkey, Option<i64>, Option<i64>),
+    ) -> usize {
+        let payer = self.signer.pubkey();
+        let items = |n: usize| -> Vec<BatchCredential> {
+            (0..n)
+                .map(|i| BatchCredential {
+                    credential_id: [i as u8; 32],
+                    subject: Pubkey::new_unique(),
+                    commitment: [1; 32],
+                })
+                .collect()
+        };
+        (1..=MAX_ISSUE_BATCH)
+            .take_while(|&n| {
+                let ix = rix::issue_credentials(
+                    &self.issuer_signer(),
+                    &payer,
+                    &schema,
+                    IssueCredentialsArgs {
+                        valid_from,
+                        expires_at,
+                        credentials: items(n),
+                    },
+                );
+                transaction_size(&[ix], &payer) <= MAX_TRANSACTION_SIZE
+            })
+            .last()
+            .unwrap_or(1)
+    }
+
+    /// The `issue_credentials` instruction of the rows `chunk` (indices into `rows`, one group).
+    fn batch_ix(&self, rows: &[Prepared], chunk: &[usize]) -> Instruction {
+        let (schema, valid_from, expires_at) = rows[chunk[0]].group;
+        rix::issue_credentials(
+            &self.issuer_signer(),
+            &self.signer.pubkey(),
+            &schema,
+            IssueCredentialsArgs {
+                valid_from,
+                expires_at,
+                credentials: chunk.iter().map(|&i| rows[i].item.clone()).collect(),
+            },
+        )
+    }
+
+    /// Sends the rows `chunk` one by one, skipping (after checking) those already on-chain.
+    async fn one_by_one(
+        &self,
+        rows: &[Prepared],
+        chunk: &[usize],
+        report: &mut BatchReport,
+    ) -> Result<(), SdkError> {
+        for &index in chunk {
+            let row = &rows[index];
+            match self.send(std::slice::from_ref(&row.ix)).await {
+                Ok(_) => {
+                    report.transactions += 1;
+                    report.issued += 1;
+                }
+                Err(err) if err.is_already_in_use() => {
+                    let account = self
+                        .transport
+                        .account(&row.address)
+                        .await?
+                        .ok_or(SdkError::AccountNotFound(row.address))?;
+                    self.check_existing(row, &account)?;
+                    report.credentials[index].already_existed = true;
+                    report.skipped += 1;
+                }
+                Err(err) => return Err(err),
+            }
+        }
         Ok(())
     }
 

@@ -21,7 +21,8 @@ pub mod recruiter;
 pub use admin::RegistryAdmin;
 pub use candidate::{Candidate, GrantRequest};
 pub use issuer::{
-    BatchReport, CohortIssued, IssueRequest, Issued, Issuer, SchemaCreated, Treasury,
+    BatchReport, CohortIssued, DEFAULT_IN_FLIGHT, IssueRequest, Issued, Issuer, SchemaCreated,
+    Treasury,
 };
 pub use recruiter::Recruiter;
 

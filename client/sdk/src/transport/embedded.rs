@@ -3,12 +3,19 @@
 //!
 //! Banks (the runtime's in-process client) has no `getProgramAccounts` and no transaction
 //! history. The chain keeps both for what it processed: every account a transaction named is
-//! indexed (a memcmp scan reads the live accounts from the bank), and every transaction's logs are
-//! kept by signature and by account, like an RPC node with history enabled. Genesis accounts that
-//! no transaction touched are not indexed; none of them is a Credence account.
+//! indexed, and every transaction's logs are kept by signature and by account, like an RPC node
+//! with history enabled. Genesis accounts that no transaction touched are not indexed; none of
+//! them is a Credence account.
+//!
+//! A `getProgramAccounts` scan serves from a mirror of the indexed accounts, the way an RPC node
+//! serves from its accounts index: an account changes only in a transaction that names it, so
+//! each transaction marks the accounts it named as stale, and a scan first re-reads from the
+//! bank only those (one banks request each, [`ACCOUNTS_IN_FLIGHT`] at a time), then filters the
+//! mirror in memory. Repeated scans (pool searches, listings by subject) read nothing from the
+//! bank. Sysvar accounts, which change without a transaction, are never mirrored.
 
 use std::{
-    collections::{BTreeSet, HashMap},
+    collections::{BTreeSet, HashMap, HashSet},
     sync::Mutex,
     time::Duration,
 };
@@ -40,6 +47,10 @@ struct History {
     /// Per address, its transactions oldest first, with each signature's position in that list.
     by_address: HashMap<Pubkey, AddressLog>,
     index: BTreeSet<Pubkey>,
+    /// The indexed accounts as last read from the bank (absent: closed or never existed).
+    mirror: HashMap<Pubkey, Account>,
+    /// Accounts named by a transaction since the mirror last read them.
+    stale: HashSet<Pubkey>,
     /// Whether log messages are left out of the history (see
     /// [`EmbeddedChain::set_history_logs`]).
     without_logs: bool,
@@ -51,6 +62,11 @@ struct AddressLog {
     position: HashMap<Signature, usize>,
 }
 
+/// How long the embedded chain signs on one blockhash before fetching a newer one (it stays
+/// valid for 150 slots, about a minute; a transaction identical to one already processed on it
+/// is signed again on a newer one).
+const BLOCKHASH_REUSE: Duration = Duration::from_secs(5);
+
 /// Account reads the embedded chain keeps in flight at once (see [`EmbeddedChain::accounts`]).
 pub const ACCOUNTS_IN_FLIGHT: usize = 32;
 
@@ -58,6 +74,8 @@ pub const ACCOUNTS_IN_FLIGHT: usize = 32;
 pub struct EmbeddedChain {
     context: tokio::sync::Mutex<ProgramTestContext>,
     banks: BanksClient,
+    /// The blockhash transactions are signed on, and when it was fetched.
+    blockhash: Mutex<Option<(solana_hash::Hash, std::time::Instant)>>,
     faucet: Keypair,
     history: Mutex<History>,
 }
@@ -91,6 +109,7 @@ impl EmbeddedChain {
         install_stub_forwarders();
         Self {
             banks: context.banks_client.clone(),
+            blockhash: Mutex::new(None),
             faucet: context.payer.insecure_clone(),
             context: tokio::sync::Mutex::new(context),
             history: Mutex::new(History::default()),
@@ -105,10 +124,19 @@ impl EmbeddedChain {
         signers: &[&Keypair],
     ) -> Result<Sent, SdkError> {
         let mut banks = self.banks.clone();
-        let mut blockhash = banks
-            .get_latest_blockhash()
-            .await
-            .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
+        let cached = *self.blockhash.lock().expect("blockhash lock");
+        let mut blockhash = match cached {
+            Some((hash, at)) if at.elapsed() < BLOCKHASH_REUSE => hash,
+            _ => {
+                let hash = banks
+                    .get_latest_blockhash()
+                    .await
+                    .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
+                *self.blockhash.lock().expect("blockhash lock") =
+                    Some((hash, std::time::Instant::now()));
+                hash
+            }
+        };
         let mut fresh_blockhash_taken = false;
         let (signature, keys, processed) = loop {
             let tx = super::sign(instructions, payer, signers, blockhash)?;
@@ -125,14 +153,27 @@ impl EmbeddedChain {
             // The same instructions sent again within one blockhash sign to the very same
             // transaction (for example suspend, reinstate, suspend): the runtime takes it for a
             // replay. This is a new request, so sign it again on the next blockhash.
-            if matches!(processed.result, Err(TransactionError::AlreadyProcessed))
+            // A kept blockhash may also have left the bank's queue (the chain's clock or slot
+            // was moved on): sign again on the latest.
+            let stale = matches!(processed.result, Err(TransactionError::BlockhashNotFound));
+            if (stale || matches!(processed.result, Err(TransactionError::AlreadyProcessed)))
                 && !fresh_blockhash_taken
             {
                 fresh_blockhash_taken = true;
-                blockhash = banks
-                    .get_new_latest_blockhash(&blockhash)
-                    .await
-                    .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
+                blockhash = if stale {
+                    banks
+                        .get_latest_blockhash()
+                        .await
+                        .map_err(|e| e.to_string())
+                } else {
+                    banks
+                        .get_new_latest_blockhash(&blockhash)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+                .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))?;
+                *self.blockhash.lock().expect("blockhash lock") =
+                    Some((blockhash, std::time::Instant::now()));
                 continue;
             }
             break (signature, keys, processed);
@@ -141,11 +182,14 @@ impl EmbeddedChain {
             .metadata
             .map(|m| m.log_messages)
             .unwrap_or_default();
+        let mut history = self.history.lock().expect("history lock");
+        // Even a refused transaction charged its fee payer.
+        history.stale.extend(keys.iter().copied());
         if let Err(err) = processed.result {
+            drop(history);
             let programs: Vec<Pubkey> = instructions.iter().map(|ix| ix.program_id).collect();
             return Err(SdkError::from_transaction_error(err, &programs));
         }
-        let mut history = self.history.lock().expect("history lock");
         for key in &keys {
             history.index.insert(*key);
             let log = history.by_address.entry(*key).or_default();
@@ -193,30 +237,82 @@ impl EmbeddedChain {
         Ok(out)
     }
 
-    /// Every indexed account of `program` matching `filters`, read live from the bank.
+    /// Many accounts, in order, with the slot of the bank they were read from (read before and
+    /// after: a transaction landing meanwhile makes the read again, at most three times).
+    pub async fn accounts_at(&self, addresses: &[Pubkey]) -> Result<super::AccountsAt, SdkError> {
+        let slot = || async {
+            self.banks
+                .clone()
+                .get_root_slot()
+                .await
+                .map_err(|e| SdkError::Rpc(format!("embedded chain: {e}")))
+        };
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let before = slot().await?;
+            let accounts = self.accounts(addresses).await?;
+            if slot().await? == before || attempts == 3 {
+                return Ok(super::AccountsAt {
+                    slot: before,
+                    // One read of the chain, as one batch request would be over JSON-RPC.
+                    round_trips: u32::from(!addresses.is_empty()),
+                    accounts,
+                });
+            }
+        }
+    }
+
+    /// Every indexed account of `program` matching `filters`, as the bank holds it now: the
+    /// accounts named by a transaction since the last scan are read again from the bank, the
+    /// rest come from the mirror (see the module's documentation).
     pub async fn program_accounts(
         &self,
         program: &Pubkey,
         filters: &[Memcmp],
     ) -> Result<Vec<(Pubkey, Account)>, SdkError> {
-        let candidates: Vec<Pubkey> = self
-            .history
-            .lock()
-            .expect("history lock")
-            .index
+        let stale: Vec<Pubkey> = {
+            let mut history = self.history.lock().expect("history lock");
+            let stale = std::mem::take(&mut history.stale);
+            stale
+                .into_iter()
+                .filter(|k| history.index.contains(k))
+                .collect()
+        };
+        let fresh = match self.accounts(&stale).await {
+            Ok(fresh) => fresh,
+            Err(err) => {
+                // Nothing read is lost: those accounts stay stale for the next scan.
+                self.history
+                    .lock()
+                    .expect("history lock")
+                    .stale
+                    .extend(stale);
+                return Err(err);
+            }
+        };
+        let mut history = self.history.lock().expect("history lock");
+        for (address, account) in stale.into_iter().zip(fresh) {
+            match account {
+                Some(account) if account.owner != solana_sdk_ids::sysvar::ID => {
+                    history.mirror.insert(address, account);
+                }
+                _ => {
+                    history.mirror.remove(&address);
+                }
+            }
+        }
+        let mut matching: Vec<(Pubkey, Account)> = history
+            .mirror
             .iter()
-            .copied()
-            .collect();
-        let accounts = self.accounts(&candidates).await?;
-        Ok(candidates
-            .into_iter()
-            .zip(accounts)
-            .filter_map(|(address, account)| {
-                let account = account?;
-                (account.owner == *program && filters.iter().all(|f| f.matches(&account.data)))
-                    .then_some((address, account))
+            .filter(|(_, account)| {
+                account.owner == *program && filters.iter().all(|f| f.matches(&account.data))
             })
-            .collect())
+            .map(|(address, account)| (*address, account.clone()))
+            .collect();
+        // In address order, as the index lists them.
+        matching.sort_unstable_by_key(|(address, _)| *address);
+        Ok(matching)
     }
 
     /// One page of the transactions that named `address`, newest first, the way

@@ -39,6 +39,19 @@ impl Memcmp {
     }
 }
 
+/// Accounts read together, with the slot they were read at.
+#[derive(Clone, Debug, Default)]
+pub struct AccountsAt {
+    /// The slot of the bank they were read from (`context.slot`; the newest, should chunks
+    /// have come from different ones: see [`rpc::RpcTransport::accounts_at`]).
+    pub slot: u64,
+    /// Round trips: HTTP requests over JSON-RPC (one, unless chunks had to be aligned on one
+    /// slot); one on the embedded chain, however many banks requests it made in-process.
+    pub round_trips: u32,
+    /// The accounts, in the order asked.
+    pub accounts: Vec<Option<Account>>,
+}
+
 /// A landed transaction.
 #[derive(Clone, Debug)]
 pub struct Sent {
@@ -153,6 +166,57 @@ impl Transport {
         }
     }
 
+    /// Signs and sends independent transactions (none depends on another landing first), each
+    /// paid by `payer` and signed by `signers`, and waits for all: over JSON-RPC up to
+    /// `in_flight` are kept unconfirmed at once ([`rpc::RpcTransport::send_many`]); the embedded
+    /// chain processes them one after the other (it answers at once, and transactions of one fee
+    /// payer processed at the same time would contend for its lock). `landed(i)` is called as
+    /// transaction `i` lands. Each result comes back in order; one over 1,232 bytes is refused
+    /// before anything is sent ([`SdkError::TransactionTooLarge`]).
+    pub async fn send_many(
+        &self,
+        transactions: &[Vec<Instruction>],
+        payer: &Keypair,
+        signers: &[&Keypair],
+        in_flight: usize,
+        mut landed: impl FnMut(usize),
+    ) -> Vec<Result<Sent, SdkError>> {
+        use solana_signer::Signer;
+        if let Some(bytes) = transactions
+            .iter()
+            .map(|ixs| transaction_size(ixs, &payer.pubkey()))
+            .find(|&bytes| bytes > MAX_TRANSACTION_SIZE)
+        {
+            return transactions
+                .iter()
+                .map(|_| {
+                    Err(SdkError::TransactionTooLarge {
+                        bytes,
+                        limit: MAX_TRANSACTION_SIZE,
+                    })
+                })
+                .collect();
+        }
+        match self {
+            #[cfg(feature = "embedded")]
+            Self::Embedded(chain) => {
+                let mut results = Vec::with_capacity(transactions.len());
+                for (i, ixs) in transactions.iter().enumerate() {
+                    let result = chain.send(ixs, payer, signers).await;
+                    if result.is_ok() {
+                        landed(i);
+                    }
+                    results.push(result);
+                }
+                results
+            }
+            Self::Rpc(rpc) => {
+                rpc.send_many(transactions, payer, signers, in_flight, landed)
+                    .await
+            }
+        }
+    }
+
     /// One account, if it exists.
     pub async fn account(&self, address: &Pubkey) -> Result<Option<Account>, SdkError> {
         Ok(self.accounts(&[*address]).await?.pop().flatten())
@@ -164,6 +228,17 @@ impl Transport {
             #[cfg(feature = "embedded")]
             Self::Embedded(chain) => chain.accounts(addresses).await,
             Self::Rpc(rpc) => rpc.accounts(addresses).await,
+        }
+    }
+
+    /// Many accounts in one round trip, in order, with the slot they were read at: over
+    /// JSON-RPC one batch request of `getMultipleAccounts` chunks, however many addresses
+    /// ([`rpc::RpcTransport::accounts_at`]); on the embedded chain, the bank's slot.
+    pub async fn accounts_at(&self, addresses: &[Pubkey]) -> Result<AccountsAt, SdkError> {
+        match self {
+            #[cfg(feature = "embedded")]
+            Self::Embedded(chain) => chain.accounts_at(addresses).await,
+            Self::Rpc(rpc) => rpc.accounts_at(addresses).await,
         }
     }
 

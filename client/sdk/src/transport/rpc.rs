@@ -1,10 +1,13 @@
 //! JSON-RPC transport over `solana-client`'s nonblocking `RpcClient`: sending with blockhash
 //! refresh, bounded retries and confirmation; reading single, multiple and filtered accounts.
 
-use std::time::{Duration, Instant};
+use std::{
+    collections::HashMap,
+    time::{Duration, Instant},
+};
 
 use solana_account::Account;
-use solana_account_decoder_client_types::{UiAccountData, UiAccountEncoding};
+use solana_account_decoder_client_types::{UiAccount, UiAccountData, UiAccountEncoding};
 use solana_client::{
     client_error::{ClientError, ClientErrorKind},
     nonblocking::rpc_client::RpcClient,
@@ -27,6 +30,32 @@ use solana_transaction_status_client_types::{
 };
 
 use super::{Memcmp, Sent};
+
+/// An account as JSON-RPC gives it (base64) decoded.
+fn decode_ui_account(ui: &UiAccount) -> Result<Account, SdkError> {
+    let data = match &ui.data {
+        UiAccountData::Binary(_, UiAccountEncoding::Base64) => ui
+            .data
+            .decode()
+            .ok_or_else(|| SdkError::Rpc("bad base64 in an account's data".into()))?,
+        _ => {
+            return Err(SdkError::Rpc(
+                "an account came in another encoding than base64".into(),
+            ));
+        }
+    };
+    let owner: Pubkey = ui
+        .owner
+        .parse()
+        .map_err(|_| SdkError::Rpc(format!("bad owner {:?}", ui.owner)))?;
+    Ok(Account {
+        lamports: ui.lamports,
+        data,
+        owner,
+        executable: ui.executable,
+        rent_epoch: ui.rent_epoch,
+    })
+}
 use crate::error::SdkError;
 
 /// Most accounts one `getMultipleAccounts` call may ask for.
@@ -53,9 +82,22 @@ impl Default for SendPolicy {
     }
 }
 
+/// How often [`RpcTransport::send_many`] broadcasts again a transaction that has not landed.
+pub const REBROADCAST_EVERY: Duration = Duration::from_secs(2);
+/// How long [`RpcTransport::send_many`] signs on the same blockhash before asking for a newer one.
+pub const BLOCKHASH_REUSE: Duration = Duration::from_secs(10);
+/// Most signatures one `getSignatureStatuses` call may ask for.
+pub const MAX_SIGNATURE_STATUSES: usize = 256;
+
+/// How many times a read of more than [`MAX_MULTIPLE_ACCOUNTS`] accounts is asked again when
+/// its chunks come back from different slots (see [`RpcTransport::accounts_at`]).
+pub const SLOT_ALIGN_ATTEMPTS: u32 = 3;
+
 /// A JSON-RPC endpoint.
 pub struct RpcTransport {
     client: RpcClient,
+    /// For JSON-RPC batch requests, which `RpcClient` does not send.
+    http: reqwest::Client,
     url: String,
     policy: SendPolicy,
 }
@@ -75,6 +117,10 @@ impl RpcTransport {
         );
         Self {
             client,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("a reqwest client with rustls builds"),
             url: url.to_string(),
             policy,
         }
@@ -192,6 +238,181 @@ impl RpcTransport {
         ))
     }
 
+    /// Sends independent transactions keeping up to `in_flight` unconfirmed at once: each is
+    /// signed on a recent blockhash and sent without waiting; the statuses of all in flight are
+    /// polled together (one `getSignatureStatuses` per poll) until each is confirmed. One that
+    /// has not landed is broadcast again every [`REBROADCAST_EVERY`]; once its blockhash has
+    /// expired without it landing (so it never can), it is signed again on a fresh one, up to
+    /// the policy's attempts. `landed(i)` is called as transaction `i` is confirmed; the result
+    /// of each comes back in order.
+    ///
+    /// Nothing lands twice: a transaction lands once under its signature, and a re-signed one
+    /// is sent only after the earlier signature's blockhash expired without landing.
+    pub async fn send_many(
+        &self,
+        transactions: &[Vec<Instruction>],
+        payer: &Keypair,
+        signers: &[&Keypair],
+        in_flight: usize,
+        mut landed: impl FnMut(usize),
+    ) -> Vec<Result<Sent, SdkError>> {
+        struct Flying {
+            index: usize,
+            tx: solana_transaction::Transaction,
+            blockhash: solana_hash::Hash,
+            attempt: u32,
+            broadcast_at: Instant,
+        }
+        let mut results: Vec<Option<Result<Sent, SdkError>>> =
+            (0..transactions.len()).map(|_| None).collect();
+        let mut waiting: std::collections::VecDeque<(usize, u32)> =
+            (0..transactions.len()).map(|i| (i, 0)).collect();
+        let mut flying: Vec<Flying> = Vec::new();
+        let mut recent: Option<(solana_hash::Hash, Instant)> = None;
+        let quiet = RpcSendTransactionConfig {
+            skip_preflight: true,
+            ..RpcSendTransactionConfig::default()
+        };
+        let checked = RpcSendTransactionConfig {
+            preflight_commitment: Some(CommitmentConfig::confirmed().commitment),
+            ..RpcSendTransactionConfig::default()
+        };
+        let programs_of =
+            |i: usize| -> Vec<Pubkey> { transactions[i].iter().map(|ix| ix.program_id).collect() };
+        while !waiting.is_empty() || !flying.is_empty() {
+            // Fill the window.
+            while flying.len() < in_flight.max(1) {
+                let Some((index, attempt)) = waiting.pop_front() else {
+                    break;
+                };
+                let blockhash = match recent {
+                    Some((hash, at)) if at.elapsed() < BLOCKHASH_REUSE => hash,
+                    _ => match self.client.get_latest_blockhash().await {
+                        Ok(hash) => {
+                            recent = Some((hash, Instant::now()));
+                            hash
+                        }
+                        Err(err) => {
+                            results[index] = Some(Err(self.map(err)));
+                            continue;
+                        }
+                    },
+                };
+                let tx = match super::sign(&transactions[index], payer, signers, blockhash) {
+                    Ok(tx) => tx,
+                    Err(err) => {
+                        results[index] = Some(Err(err));
+                        continue;
+                    }
+                };
+                // The first send is simulated (a refusal comes back at once, named); a re-signed
+                // one is not, since its earlier signature may have been refused for the same
+                // reason already reported.
+                let config = if attempt == 0 { checked } else { quiet };
+                match self.client.send_transaction_with_config(&tx, config).await {
+                    Ok(_) => flying.push(Flying {
+                        index,
+                        tx,
+                        blockhash,
+                        attempt,
+                        broadcast_at: Instant::now(),
+                    }),
+                    Err(err) => {
+                        results[index] = Some(Err(match err.get_transaction_error() {
+                            Some(tx_err) => {
+                                SdkError::from_transaction_error(tx_err, &programs_of(index))
+                            }
+                            None => self.map(err),
+                        }));
+                    }
+                }
+            }
+            if flying.is_empty() {
+                continue;
+            }
+            tokio::time::sleep(self.policy.poll_interval).await;
+            let signatures: Vec<Signature> = flying.iter().map(|f| f.tx.signatures[0]).collect();
+            let mut statuses = Vec::with_capacity(signatures.len());
+            for chunk in signatures.chunks(MAX_SIGNATURE_STATUSES) {
+                match self.client.get_signature_statuses(chunk).await {
+                    Ok(response) => statuses.extend(response.value),
+                    Err(err) => {
+                        // The node is unreachable: what is in flight may still land; report it
+                        // for every unfinished transaction (a re-run skips what landed).
+                        let err = self.map(err);
+                        let each = || match &err {
+                            SdkError::Unreachable { url, detail } => SdkError::Unreachable {
+                                url: url.clone(),
+                                detail: detail.clone(),
+                            },
+                            other => SdkError::Rpc(other.to_string()),
+                        };
+                        for f in flying.drain(..) {
+                            results[f.index] = Some(Err(each()));
+                        }
+                        for (index, _) in waiting.drain(..) {
+                            results[index] = Some(Err(each()));
+                        }
+                        break;
+                    }
+                }
+            }
+            if flying.is_empty() {
+                break;
+            }
+            let mut expired: HashMap<solana_hash::Hash, bool> = HashMap::new();
+            let mut still = Vec::with_capacity(flying.len());
+            for (f, status) in flying.drain(..).zip(statuses) {
+                if let Some(status) =
+                    status.filter(|s| s.satisfies_commitment(CommitmentConfig::confirmed()))
+                {
+                    let signature = f.tx.signatures[0];
+                    let result = finish(status.status, &signature, &programs_of(f.index));
+                    if result.is_ok() {
+                        landed(f.index);
+                    }
+                    results[f.index] = Some(result);
+                    continue;
+                }
+                let gone = match expired.get(&f.blockhash) {
+                    Some(gone) => *gone,
+                    None => {
+                        let valid = self
+                            .client
+                            .is_blockhash_valid(&f.blockhash, CommitmentConfig::processed())
+                            .await
+                            .unwrap_or(true);
+                        expired.insert(f.blockhash, !valid);
+                        !valid
+                    }
+                };
+                if gone {
+                    if f.attempt + 1 >= self.policy.attempts.max(1) {
+                        results[f.index] = Some(Err(SdkError::ConfirmationTimeout {
+                            signature: f.tx.signatures[0],
+                            seconds: self.policy.confirm_timeout.as_secs(),
+                        }));
+                    } else {
+                        // Its blockhash expired without it landing: it never will; sign again.
+                        waiting.push_front((f.index, f.attempt + 1));
+                    }
+                    continue;
+                }
+                let mut f = f;
+                if f.broadcast_at.elapsed() >= REBROADCAST_EVERY {
+                    let _ = self.client.send_transaction_with_config(&f.tx, quiet).await;
+                    f.broadcast_at = Instant::now();
+                }
+                still.push(f);
+            }
+            flying = still;
+        }
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(SdkError::Rpc("the transaction was not sent".into()))))
+            .collect()
+    }
+
     async fn status(
         &self,
         signature: &Signature,
@@ -218,18 +439,117 @@ impl RpcTransport {
             .map_err(|e| self.map(e))
     }
 
-    /// Many accounts, in chunks of [`MAX_MULTIPLE_ACCOUNTS`] (one round trip up to that size).
+    /// Many accounts, in order (see [`RpcTransport::accounts_at`]).
     pub async fn accounts(&self, addresses: &[Pubkey]) -> Result<Vec<Option<Account>>, SdkError> {
-        let mut out = Vec::with_capacity(addresses.len());
-        for chunk in addresses.chunks(MAX_MULTIPLE_ACCOUNTS) {
-            out.extend(
-                self.client
-                    .get_multiple_accounts(chunk)
-                    .await
-                    .map_err(|e| self.map(e))?,
-            );
+        Ok(self.accounts_at(addresses).await?.accounts)
+    }
+
+    /// Many accounts, in order, in one HTTP round trip, with the slot they were read at:
+    /// `getMultipleAccounts` at `confirmed`, in chunks of [`MAX_MULTIPLE_ACCOUNTS`], all chunks
+    /// sent as one JSON-RPC batch request. The node answers each chunk from the bank it has at
+    /// hand, so chunks may come from different slots when one lands meanwhile: the batch is then
+    /// asked again with `minContextSlot` at the newest (at most [`SLOT_ALIGN_ATTEMPTS`] times),
+    /// and [`AccountsAt::slot`] is the newest slot read.
+    pub async fn accounts_at(&self, addresses: &[Pubkey]) -> Result<super::AccountsAt, SdkError> {
+        if addresses.is_empty() {
+            return Ok(super::AccountsAt::default());
         }
-        Ok(out)
+        let mut min_slot = None;
+        let mut round_trips = 0;
+        loop {
+            let chunks = self.multiple_accounts_batch(addresses, min_slot).await?;
+            round_trips += 1;
+            let newest = chunks.iter().map(|(slot, _)| *slot).max().unwrap_or(0);
+            let aligned = chunks.iter().all(|(slot, _)| *slot == newest);
+            if aligned || round_trips >= SLOT_ALIGN_ATTEMPTS {
+                return Ok(super::AccountsAt {
+                    slot: newest,
+                    round_trips,
+                    accounts: chunks.into_iter().flat_map(|(_, chunk)| chunk).collect(),
+                });
+            }
+            min_slot = Some(newest);
+        }
+    }
+
+    /// One HTTP POST holding a `getMultipleAccounts` request per chunk of `addresses`; returns
+    /// each chunk's slot and accounts, in order.
+    async fn multiple_accounts_batch(
+        &self,
+        addresses: &[Pubkey],
+        min_context_slot: Option<u64>,
+    ) -> Result<Vec<(u64, Vec<Option<Account>>)>, SdkError> {
+        use solana_rpc_client_api::response::Response;
+        let config = RpcAccountInfoConfig {
+            encoding: Some(UiAccountEncoding::Base64),
+            commitment: Some(CommitmentConfig::confirmed()),
+            min_context_slot,
+            ..RpcAccountInfoConfig::default()
+        };
+        let chunks: Vec<&[Pubkey]> = addresses.chunks(MAX_MULTIPLE_ACCOUNTS).collect();
+        let body: Vec<serde_json::Value> = chunks
+            .iter()
+            .enumerate()
+            .map(|(id, chunk)| {
+                let keys: Vec<String> = chunk.iter().map(Pubkey::to_string).collect();
+                RpcRequest::GetMultipleAccounts
+                    .build_request_json(id as u64, serde_json::json!([keys, config]))
+            })
+            .collect();
+        let unreachable = |e: reqwest::Error| SdkError::Unreachable {
+            url: self.url.clone(),
+            detail: e.to_string(),
+        };
+        let response = self
+            .http
+            .post(&self.url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(SdkError::Rpc(format!(
+                "{} answered a getMultipleAccounts batch with HTTP {status}",
+                self.url
+            )));
+        }
+        let answer: serde_json::Value = response.json().await.map_err(unreachable)?;
+        let Some(items) = answer.as_array() else {
+            return Err(SdkError::Rpc(format!(
+                "{} did not answer a JSON-RPC batch request with a batch (it may not support batches): {answer}",
+                self.url
+            )));
+        };
+        let mut out: Vec<Option<(u64, Vec<Option<Account>>)>> = vec![None; chunks.len()];
+        for item in items {
+            let id = item["id"].as_u64().map(|id| id as usize);
+            let Some(slot) = id.and_then(|id| out.get_mut(id)) else {
+                return Err(SdkError::Rpc(format!("unexpected batch answer: {item}")));
+            };
+            if !item["error"].is_null() {
+                return Err(SdkError::Rpc(format!(
+                    "getMultipleAccounts: {}",
+                    item["error"]
+                )));
+            }
+            let response: Response<Vec<Option<UiAccount>>> =
+                serde_json::from_value(item["result"].clone()).map_err(|e| {
+                    SdkError::Rpc(format!("unreadable getMultipleAccounts answer: {e}"))
+                })?;
+            let accounts = response
+                .value
+                .iter()
+                .map(|ui| ui.as_ref().map(decode_ui_account).transpose())
+                .collect::<Result<Vec<_>, _>>()?;
+            *slot = Some((response.context.slot, accounts));
+        }
+        out.into_iter()
+            .enumerate()
+            .map(|(id, chunk)| {
+                chunk.ok_or_else(|| SdkError::Rpc(format!("the batch answer lacks chunk {id}")))
+            })
+            .collect()
     }
 
     /// `getProgramAccounts` with memcmp filters, base64-encoded.
@@ -263,35 +583,9 @@ impl RpcTransport {
         accounts
             .into_iter()
             .map(|(address, ui)| {
-                let data = match &ui.data {
-                    UiAccountData::Binary(b64, UiAccountEncoding::Base64) => {
-                        use anchor_lang::__private::base64::Engine;
-                        anchor_lang::__private::base64::engine::general_purpose::STANDARD
-                            .decode(b64)
-                            .map_err(|e| {
-                                SdkError::Rpc(format!("account {address}: bad base64: {e}"))
-                            })?
-                    }
-                    _ => {
-                        return Err(SdkError::Rpc(format!(
-                            "account {address}: unexpected encoding"
-                        )));
-                    }
-                };
-                let owner: Pubkey = ui
-                    .owner
-                    .parse()
-                    .map_err(|_| SdkError::Rpc("bad owner".into()))?;
-                Ok((
-                    address,
-                    Account {
-                        lamports: ui.lamports,
-                        data,
-                        owner,
-                        executable: ui.executable,
-                        rent_epoch: ui.rent_epoch,
-                    },
-                ))
+                decode_ui_account(&ui)
+                    .map(|account| (address, account))
+                    .map_err(|e| SdkError::Rpc(format!("account {address}: {e}")))
             })
             .collect()
     }

@@ -17,6 +17,11 @@ pub enum CredentialStatus {
 ///
 /// `issuer` and `subject` sit at fixed offsets 8 and 40, so `getProgramAccounts` with a memcmp
 /// filter lists an issuer's or a candidate's credentials without an indexer.
+///
+/// It holds what a verifier reads and nothing only history needs: 205 bytes with its
+/// discriminator, no larger than the Solana Attestation Service's attestation of a bare 32-byte
+/// hash (which carries no status, validity start or reason). The key that signed the issuance is
+/// in the `CredentialIssued` event.
 // PDA ["credential", issuer, subject, credential_id]
 #[account]
 #[derive(InitSpace, Debug)]
@@ -31,8 +36,6 @@ pub struct Credential {
     pub credential_id: [u8; 32],
     /// `SHA-256(domain tag ‖ salt ‖ document)`.
     pub commitment: [u8; 32],
-    /// The key that signed the issuance (the issuer authority or a delegate).
-    pub issued_by: Pubkey,
     /// When it was issued (unix seconds).
     pub issued_at: i64,
     /// When it starts being valid.
@@ -96,7 +99,6 @@ mod tests {
             schema: Pubkey::new_unique(),
             credential_id: [1; 32],
             commitment: [2; 32],
-            issued_by: Pubkey::new_unique(),
             issued_at: 100,
             valid_from: 100,
             expires_at: 1_000,

@@ -49,7 +49,9 @@ pub struct Issuer {
     pub registered_at: i64,
     /// When its status or metadata last changed.
     pub updated_at: i64,
-    /// Credentials it has issued.
+    /// Frozen: what issuance counted before it stopped writing the issuer (issuances take no
+    /// write lock on it, so one issuer's run in parallel). Kept so the layout of existing
+    /// accounts holds; count issuances from the `CredentialIssued` and `CohortIssued` events.
     pub credentials_issued: u64,
     /// Schemas it has created.
     pub schema_count: u32,
@@ -68,21 +70,6 @@ impl Issuer {
     /// Whether the admin has revoked the issuer (revocation is final): it may change nothing.
     pub fn is_revoked(&self) -> bool {
         self.status == IssuerStatus::Revoked
-    }
-
-    /// Counts one credential issued. Refuses `Overflow` past `u64::MAX`.
-    pub fn record_issuance(&mut self) -> Result<()> {
-        self.record_issuances(1)
-    }
-
-    /// Counts `credentials` issued at once (a cohort's leaves). Refuses `Overflow` past
-    /// `u64::MAX`.
-    pub fn record_issuances(&mut self, credentials: u64) -> Result<()> {
-        self.credentials_issued = self
-            .credentials_issued
-            .checked_add(credentials)
-            .ok_or(RegistryError::Overflow)?;
-        Ok(())
     }
 
     /// Counts one schema created. Refuses `Overflow` past `u32::MAX`.
@@ -188,15 +175,11 @@ mod tests {
     #[test]
     fn counters_count() {
         let mut i = issuer();
-        i.record_issuance().unwrap();
         i.record_schema().unwrap();
         i.add_delegate().unwrap();
         i.add_delegate().unwrap();
         i.remove_delegate().unwrap();
-        assert_eq!(
-            (i.credentials_issued, i.schema_count, i.delegate_count),
-            (1, 1, 1)
-        );
+        assert_eq!((i.schema_count, i.delegate_count), (1, 1));
         i.invariant().unwrap();
     }
 
@@ -205,10 +188,8 @@ mod tests {
         let overflow = u32::from(RegistryError::Overflow);
         let mut i = issuer();
         assert_eq!(code(i.remove_delegate()), overflow);
-        i.credentials_issued = u64::MAX;
         i.schema_count = u32::MAX;
         i.delegate_count = u32::MAX;
-        assert_eq!(code(i.record_issuance()), overflow);
         assert_eq!(code(i.record_schema()), overflow);
         assert_eq!(code(i.add_delegate()), overflow);
     }

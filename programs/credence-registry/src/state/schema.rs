@@ -32,7 +32,8 @@ pub struct Schema {
     pub suspendable: bool,
     /// Whether the schema is deprecated (no new credentials).
     pub deprecated: bool,
-    /// Credentials issued under this schema.
+    /// Frozen, like [`Issuer::credentials_issued`](crate::state::Issuer::credentials_issued):
+    /// issuance no longer writes the schema. Kept so the layout of existing accounts holds.
     pub credentials_issued: u64,
     /// When it was created.
     pub created_at: i64,
@@ -44,21 +45,6 @@ pub struct Schema {
 }
 
 impl Schema {
-    /// Counts one credential issued under the schema. Refuses `Overflow` past `u64::MAX`.
-    pub fn record_issuance(&mut self) -> Result<()> {
-        self.record_issuances(1)
-    }
-
-    /// Counts `credentials` issued at once (a cohort's leaves). Refuses `Overflow` past
-    /// `u64::MAX`.
-    pub fn record_issuances(&mut self, credentials: u64) -> Result<()> {
-        self.credentials_issued = self
-            .credentials_issued
-            .checked_add(credentials)
-            .ok_or(RegistryError::Overflow)?;
-        Ok(())
-    }
-
     /// The rules every instruction that writes a schema keeps (`InvariantViolated` otherwise):
     /// a name of 1 to [`MAX_SEED_NAME_LEN`] bytes, a URI of at most [`MAX_URI_LEN`], a default
     /// validity not negative, and a fee either set or all zero.
@@ -138,24 +124,6 @@ mod tests {
             amount: 5,
             decimals: 6,
         }
-    }
-
-    #[test]
-    fn record_issuance_counts() {
-        let mut s = schema();
-        s.record_issuance().unwrap();
-        assert_eq!(s.credentials_issued, 1);
-        s.invariant().unwrap();
-    }
-
-    #[test]
-    fn record_issuance_fails_on_overflow() {
-        let mut s = schema();
-        s.credentials_issued = u64::MAX;
-        assert_eq!(
-            code(s.record_issuance()),
-            u32::from(RegistryError::Overflow)
-        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use solana_pubkey::Pubkey;
 
+mod batch;
 mod cohort;
 mod credential;
 mod delegate;

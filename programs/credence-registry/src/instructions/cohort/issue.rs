@@ -44,17 +44,15 @@ pub struct IssueCohort<'info> {
         bump = registry.bump,
     )]
     pub registry: Box<Account<'info, Registry>>,
-    /// The issuer; must be accredited.
+    /// The issuer; must be accredited. Read only (counts come from `CohortIssued` events).
     #[account(
-        mut,
         seeds = [ISSUER_SEED, registry.key().as_ref(), issuer.issuer_id.as_bytes()],
         bump = issuer.bump,
         has_one = registry @ RegistryError::WrongRegistry,
     )]
     pub issuer: Box<Account<'info, Issuer>>,
-    /// The schema; must be the issuer's and not deprecated.
+    /// The schema; must be the issuer's and not deprecated. Read only.
     #[account(
-        mut,
         seeds = [SCHEMA_SEED, issuer.key().as_ref(), schema.name.as_bytes(), &schema.schema_version.to_le_bytes()],
         bump = schema.bump,
         has_one = issuer @ RegistryError::SchemaMismatch,
@@ -111,15 +109,13 @@ impl IssueCohort<'_> {
     /// Issues the cohort: one account for all its leaves.
     pub fn handle(ctx: Context<Self>, args: IssueCohortArgs) -> Result<()> {
         let now = ctx.accounts.validate(&args)?;
-        let issuer = &mut ctx.accounts.issuer;
-        issuer.record_issuances(args.leaf_count.into())?;
-        let schema = &mut ctx.accounts.schema;
-        schema.record_issuances(args.leaf_count.into())?;
+        let issuer = ctx.accounts.issuer.key();
+        let schema = ctx.accounts.schema.key();
         let issued_by = ctx.accounts.authority.key();
         let cohort = &mut ctx.accounts.cohort;
         cohort.set_inner(Cohort {
-            issuer: issuer.key(),
-            schema: schema.key(),
+            issuer,
+            schema,
             cohort_id: args.cohort_id,
             merkle_root: args.merkle_root,
             leaf_count: args.leaf_count,
@@ -135,17 +131,15 @@ impl IssueCohort<'_> {
             reserved: [0; 16],
         });
         emit_event!(CohortIssued {
-            issuer: issuer.key(),
+            issuer,
             cohort: cohort.key(),
-            schema: schema.key(),
+            schema,
             merkle_root: args.merkle_root,
             leaf_count: args.leaf_count,
             issued_by,
             expires_at: args.expires_at,
         });
-        cohort.invariant()?;
-        schema.invariant()?;
-        issuer.invariant()
+        cohort.invariant()
     }
 }
 

@@ -41,17 +41,16 @@ pub struct IssueCredential<'info> {
         bump = registry.bump,
     )]
     pub registry: Box<Account<'info, Registry>>,
-    /// The issuer; must be accredited.
+    /// The issuer; must be accredited. Read only: one issuer's issuances take no write lock in
+    /// common, so they run in parallel (counts come from `CredentialIssued` events).
     #[account(
-        mut,
         seeds = [ISSUER_SEED, registry.key().as_ref(), issuer.issuer_id.as_bytes()],
         bump = issuer.bump,
         has_one = registry @ RegistryError::WrongRegistry,
     )]
     pub issuer: Box<Account<'info, Issuer>>,
-    /// The schema; must be the issuer's and not deprecated.
+    /// The schema; must be the issuer's and not deprecated. Read only, like the issuer.
     #[account(
-        mut,
         seeds = [SCHEMA_SEED, issuer.key().as_ref(), schema.name.as_bytes(), &schema.schema_version.to_le_bytes()],
         bump = schema.bump,
         has_one = issuer @ RegistryError::SchemaMismatch,
@@ -87,6 +86,40 @@ pub struct IssueWindow {
     pub expires_at: i64,
 }
 
+impl IssueWindow {
+    /// Settles an issuance's window at `now`: `valid_from` defaults to now, `expires_at` to the
+    /// schema's default validity from `valid_from` (or never). Refuses a window that ends before
+    /// it starts (`InvalidValidityWindow`) or has already ended (`ExpiryInPast`).
+    pub fn settle(
+        now: i64,
+        schema: &Schema,
+        valid_from: Option<i64>,
+        expires_at: Option<i64>,
+    ) -> Result<Self> {
+        let given_expiry = expires_at.is_some();
+        let valid_from = valid_from.unwrap_or(now);
+        let expires_at = match expires_at {
+            Some(expires_at) => expires_at,
+            None if schema.default_validity_secs == 0 => 0,
+            None => valid_from
+                .checked_add(schema.default_validity_secs)
+                .ok_or(RegistryError::Overflow)?,
+        };
+        if expires_at != 0 || given_expiry {
+            require!(
+                expires_at > valid_from,
+                RegistryError::InvalidValidityWindow
+            );
+            require!(expires_at > now, RegistryError::ExpiryInPast);
+        }
+        Ok(Self {
+            now,
+            valid_from,
+            expires_at,
+        })
+    }
+}
+
 impl IssueCredential<'_> {
     /// Checks the signer's right to issue, the registry, issuer and schema, and the validity
     /// window; returns the window.
@@ -99,26 +132,7 @@ impl IssueCredential<'_> {
             self.delegate.as_deref().map(|d| &**d),
         )?;
         require!(args.commitment != [0; 32], RegistryError::CommitmentEmpty);
-        let valid_from = args.valid_from.unwrap_or(now);
-        let expires_at = match args.expires_at {
-            Some(expires_at) => expires_at,
-            None if self.schema.default_validity_secs == 0 => 0,
-            None => valid_from
-                .checked_add(self.schema.default_validity_secs)
-                .ok_or(RegistryError::Overflow)?,
-        };
-        if expires_at != 0 || args.expires_at.is_some() {
-            require!(
-                expires_at > valid_from,
-                RegistryError::InvalidValidityWindow
-            );
-            require!(expires_at > now, RegistryError::ExpiryInPast);
-        }
-        Ok(IssueWindow {
-            now,
-            valid_from,
-            expires_at,
-        })
+        IssueWindow::settle(now, &self.schema, args.valid_from, args.expires_at)
     }
 
     /// Issues the credential to `args.subject`.
@@ -128,19 +142,16 @@ impl IssueCredential<'_> {
             valid_from,
             expires_at,
         } = ctx.accounts.validate(&args)?;
-        let issuer = &mut ctx.accounts.issuer;
-        issuer.record_issuance()?;
-        let schema = &mut ctx.accounts.schema;
-        schema.record_issuance()?;
+        let issuer = ctx.accounts.issuer.key();
+        let schema = ctx.accounts.schema.key();
         let issued_by = ctx.accounts.authority.key();
         let credential = &mut ctx.accounts.credential;
         credential.set_inner(Credential {
-            issuer: issuer.key(),
+            issuer,
             subject: args.subject,
-            schema: schema.key(),
+            schema,
             credential_id: args.credential_id,
             commitment: args.commitment,
-            issued_by,
             issued_at: now,
             valid_from,
             expires_at,
@@ -151,15 +162,13 @@ impl IssueCredential<'_> {
             reserved: [0; 8],
         });
         emit_event!(CredentialIssued {
-            issuer: issuer.key(),
+            issuer,
             subject: args.subject,
             credential: credential.key(),
-            schema: schema.key(),
+            schema,
             issued_by,
             expires_at,
         });
-        credential.invariant()?;
-        schema.invariant()?;
-        issuer.invariant()
+        credential.invariant()
     }
 }

@@ -3,6 +3,7 @@
 mod authority;
 mod close;
 mod issue;
+mod issue_batch;
 mod reinstate;
 mod renew;
 mod revoke;
@@ -11,5 +12,6 @@ mod suspend;
 pub use authority::*;
 pub use close::*;
 pub use issue::*;
+pub use issue_batch::*;
 pub use renew::*;
 pub use revoke::*;
