@@ -449,7 +449,7 @@ impl RpcTransport {
     /// sent as one JSON-RPC batch request. The node answers each chunk from the bank it has at
     /// hand, so chunks may come from different slots when one lands meanwhile: the batch is then
     /// asked again with `minContextSlot` at the newest (at most [`SLOT_ALIGN_ATTEMPTS`] times),
-    /// and [`AccountsAt::slot`] is the newest slot read.
+    /// and [`AccountsAt::slot`](super::AccountsAt::slot) is the newest slot read.
     pub async fn accounts_at(&self, addresses: &[Pubkey]) -> Result<super::AccountsAt, SdkError> {
         if addresses.is_empty() {
             return Ok(super::AccountsAt::default());
