@@ -304,6 +304,59 @@ async fn pipelined_issue_batch_stopped_and_rerun_issues_each_row_once() {
     }
 }
 
+/// A batch whose rows the program refuses (an expiry before the start) fails alone: the other
+/// batches, kept in flight with it, land; the error names the refusal; and once the rows are
+/// fixed a re-run issues only them.
+#[tokio::test(flavor = "multi_thread")]
+async fn pipelined_issue_batch_names_a_refused_batch_and_lands_the_others() {
+    let transport = Transport::rpc(rpc_url());
+    let (regulator, council) = (funded(&transport).await, funded(&transport).await);
+    let admin = RegistryAdmin::new(&transport, &regulator, "rpc-refusal");
+    admin.create("rpc-refusal").await.unwrap();
+    let secret = IssuerSecret::generate();
+    let issuer = Issuer::new(&transport, &council, admin.registry, "refuse")
+        .with_secret(&secret)
+        .with_in_flight(4);
+    issuer.register(issuer_args("refuse")).await.unwrap();
+    admin
+        .accredit(&issuer.issuer, &council.pubkey())
+        .await
+        .unwrap();
+    let schema = issuer.create_schema(licence_schema()).await.unwrap().schema;
+    let now = transport.now().await.unwrap();
+    let mut rows: Vec<IssueRequest> = (0..30)
+        .map(|i| IssueRequest {
+            subject: Keypair::new().pubkey(),
+            schema,
+            reference: format!("REF-{i:04}"),
+            document: format!("Registered Nurse {i}").into_bytes(),
+            valid_from: None,
+            expires_at: None,
+        })
+        .collect();
+    // Rows 14 to 16 share a window that ends before it starts: one batch of their own.
+    for row in &mut rows[14..17] {
+        row.valid_from = Some(now + 1_000);
+        row.expires_at = Some(now + 500);
+    }
+    let err = issuer.issue_batch(&rows, |_| {}).await.unwrap_err();
+    assert!(
+        matches!(&err, SdkError::Program { name, .. } if name == "InvalidValidityWindow"),
+        "{err:?}"
+    );
+    assert_eq!(
+        issuer.credentials().await.unwrap().len(),
+        27,
+        "the other batches landed"
+    );
+    for row in &mut rows[14..17] {
+        row.expires_at = Some(now + 2_000);
+    }
+    let fixed = issuer.issue_batch(&rows, |_| {}).await.unwrap();
+    assert_eq!((fixed.issued, fixed.skipped), (3, 27), "{fixed:?}");
+    assert_eq!(issuer.credentials().await.unwrap().len(), 30);
+}
+
 /// More accounts than one `getMultipleAccounts` may ask for (250: three chunks) come back in
 /// order from one JSON-RPC batch request, with the slot they were read at.
 #[tokio::test(flavor = "multi_thread")]
