@@ -1469,8 +1469,9 @@ async fn repeating_an_identical_action_lands_again() {
 }
 
 /// The embedded chain's `getProgramAccounts` serves from its mirror and re-reads only what a
-/// transaction named since the last scan: every scan still sees each change (a new status, a
-/// closed account) and nothing stale.
+/// transaction named since the last scan, and reads of mirrored accounts are served from it
+/// while fresh: every scan and every read still sees each change (a new status, a closed
+/// account) and nothing stale.
 #[tokio::test]
 async fn program_account_scans_see_every_change_since_the_last_scan() {
     let w = World::accredited().await;
@@ -1496,9 +1497,14 @@ async fn program_account_scans_see_every_change_since_the_last_scan() {
         )
         .await
         .unwrap();
+    // Read directly before the next scan (stale: from the bank) and after it (from the mirror).
+    let read: Credential = fetch(&w.transport, &target).await.unwrap();
+    assert_eq!(read.status, CredentialStatus::Revoked);
     let listed = council.credentials().await.unwrap();
     let revoked = listed.iter().find(|(a, _)| *a == target).unwrap();
     assert_eq!(revoked.1.status, CredentialStatus::Revoked);
+    let read: Credential = fetch(&w.transport, &target).await.unwrap();
+    assert_eq!(read.status, CredentialStatus::Revoked);
     assert_eq!(
         listed
             .iter()
@@ -1508,6 +1514,7 @@ async fn program_account_scans_see_every_change_since_the_last_scan() {
     );
 
     council.close(&target).await.unwrap();
+    assert!(w.transport.account(&target).await.unwrap().is_none());
     let listed = council.credentials().await.unwrap();
     assert_eq!(listed.len(), 2);
     assert!(listed.iter().all(|(a, _)| *a != target), "closed: gone");

@@ -12,7 +12,9 @@
 //! each transaction marks the accounts it named as stale, and a scan first re-reads from the
 //! bank only those (one banks request each, [`ACCOUNTS_IN_FLIGHT`] at a time), then filters the
 //! mirror in memory. Repeated scans (pool searches, listings by subject) read nothing from the
-//! bank. Sysvar accounts, which change without a transaction, are never mirrored.
+//! bank, and reads of accounts the mirror holds fresh (the credentials a pool search verifies)
+//! are served from it too. Sysvar accounts, which change without a transaction, are never
+//! mirrored.
 
 use std::{
     collections::{BTreeSet, HashMap, HashSet},
@@ -215,9 +217,37 @@ impl EmbeddedChain {
         })
     }
 
-    /// Many accounts, in order. Banks answers one address per request, so up to
-    /// [`ACCOUNTS_IN_FLIGHT`] requests are kept in flight at once.
+    /// Many accounts, in order, as the bank holds them now. One the mirror holds and no
+    /// transaction named since it was read is served from the mirror (see the module's
+    /// documentation); the others are read from the bank, one banks request each, up to
+    /// [`ACCOUNTS_IN_FLIGHT`] in flight at once.
     pub async fn accounts(&self, addresses: &[Pubkey]) -> Result<Vec<Option<Account>>, SdkError> {
+        let mut out: Vec<Option<Account>> = vec![None; addresses.len()];
+        let mut from_bank: Vec<usize> = Vec::new();
+        {
+            let history = self.history.lock().expect("history lock");
+            for (i, address) in addresses.iter().enumerate() {
+                match history.mirror.get(address) {
+                    Some(account) if !history.stale.contains(address) => {
+                        out[i] = Some(account.clone());
+                    }
+                    _ => from_bank.push(i),
+                }
+            }
+        }
+        let wanted: Vec<Pubkey> = from_bank.iter().map(|&i| addresses[i]).collect();
+        for (i, account) in from_bank
+            .into_iter()
+            .zip(self.bank_accounts(&wanted).await?)
+        {
+            out[i] = account;
+        }
+        Ok(out)
+    }
+
+    /// Many accounts, in order, each read from the bank (one banks request each, up to
+    /// [`ACCOUNTS_IN_FLIGHT`] in flight at once).
+    async fn bank_accounts(&self, addresses: &[Pubkey]) -> Result<Vec<Option<Account>>, SdkError> {
         let mut out: Vec<Option<Account>> = vec![None; addresses.len()];
         let mut tasks = tokio::task::JoinSet::new();
         let mut next = 0;
@@ -274,12 +304,17 @@ impl EmbeddedChain {
         let stale: Vec<Pubkey> = {
             let mut history = self.history.lock().expect("history lock");
             let stale = std::mem::take(&mut history.stale);
+            // Out of the mirror until read again, so that `accounts` meanwhile reads them from
+            // the bank rather than serving what a landed transaction changed.
+            for address in &stale {
+                history.mirror.remove(address);
+            }
             stale
                 .into_iter()
                 .filter(|k| history.index.contains(k))
                 .collect()
         };
-        let fresh = match self.accounts(&stale).await {
+        let fresh = match self.bank_accounts(&stale).await {
             Ok(fresh) => fresh,
             Err(err) => {
                 // Nothing read is lost: those accounts stay stale for the next scan.
