@@ -64,6 +64,8 @@
 mod credential;
 mod tree;
 
+pub(crate) use tree::par_fill;
+
 pub use credence_registry::constants::{
     COHORT_LEAF_TAG, COHORT_NODE_TAG, COHORT_SUBJECT_TAG, MAX_COHORT_DEPTH, MAX_COHORT_LEAVES,
 };

@@ -437,7 +437,7 @@ fn cores() -> usize {
 /// Runs `fill(offset, part)` over consecutive parts of `out` (`offset` the part's start), one
 /// part per core, each of at least `min_per_thread` items; on the calling thread alone when
 /// `out` is small.
-fn par_fill<T, F>(out: &mut [T], min_per_thread: usize, fill: F)
+pub(crate) fn par_fill<T, F>(out: &mut [T], min_per_thread: usize, fill: F)
 where
     T: Send,
     F: Fn(usize, &mut [T]) + Sync,

@@ -334,6 +334,25 @@ pub fn issue_credentials(
     schema: &Pubkey,
     args: IssueCredentialsArgs,
 ) -> Instruction {
+    let addresses: Vec<Pubkey> = args
+        .credentials
+        .iter()
+        .map(|c: &BatchCredential| pda::credential(&signer.issuer, &c.subject, &c.credential_id).0)
+        .collect();
+    issue_credentials_at(signer, payer, schema, args, &addresses)
+}
+
+/// [`issue_credentials`] with each credential's address already derived (`addresses[i]` is
+/// `pda::credential(issuer, subject, credential_id)` of `args.credentials[i]`): a derivation is
+/// a curve check, worth doing once per row of a large batch. The program re-derives and compares
+/// each (`CredentialAddressMismatch`).
+pub fn issue_credentials_at(
+    signer: &IssuerSigner,
+    payer: &Pubkey,
+    schema: &Pubkey,
+    args: IssueCredentialsArgs,
+    addresses: &[Pubkey],
+) -> Instruction {
     let mut ix = build(
         acc::IssueCredentials {
             authority: signer.authority,
@@ -344,15 +363,11 @@ pub fn issue_credentials(
             delegate: signer.delegate_record(),
             system_program: system_program::ID,
         },
-        data::IssueCredentials { args: args.clone() },
+        data::IssueCredentials { args },
     );
-    ix.accounts
-        .extend(args.credentials.iter().map(|c: &BatchCredential| {
-            anchor_lang::solana_program::instruction::AccountMeta::new(
-                pda::credential(&signer.issuer, &c.subject, &c.credential_id).0,
-                false,
-            )
-        }));
+    ix.accounts.extend(addresses.iter().map(|address| {
+        anchor_lang::solana_program::instruction::AccountMeta::new(*address, false)
+    }));
     ix
 }
 

@@ -129,8 +129,8 @@ pub const DEFAULT_IN_FLIGHT: usize = 32;
 
 /// One row of a batch, ready to send.
 struct Prepared {
-    /// Its own `issue_credential`, for the one-by-one fallback.
-    ix: Instruction,
+    /// Its own `issue_credential` arguments, for the one-by-one fallback.
+    args: IssueCredentialArgs,
     /// Its entry in an `issue_credentials` batch.
     item: BatchCredential,
     /// What rows must share to go in one batch: schema and window.
@@ -352,9 +352,24 @@ impl<'a> Issuer<'a> {
         Ok(pda::credential(&self.issuer, subject, &self.credential_id(reference)?).0)
     }
 
-    fn prepare(&self, secret: &IssuerSecret, request: &IssueRequest) -> Prepared {
-        let credential_id = secret.credential_id(&self.issuer, &request.reference);
-        let salt = secret.salt(&self.issuer, &request.reference);
+    /// Every row prepared (ids, salts, commitments and addresses: an address derivation is a
+    /// curve check), on every core for a large batch, in order.
+    fn prepare_all(&self, secret: &IssuerSecret, requests: &[IssueRequest]) -> Vec<Prepared> {
+        let issuer = self.issuer;
+        let mut rows: Vec<Option<Prepared>> = requests.iter().map(|_| None).collect();
+        crate::cohort::par_fill(&mut rows, 256, |offset, part| {
+            for (slot, request) in part.iter_mut().zip(&requests[offset..]) {
+                *slot = Some(Self::prepare(&issuer, secret, request));
+            }
+        });
+        rows.into_iter()
+            .map(|row| row.expect("every row is prepared"))
+            .collect()
+    }
+
+    fn prepare(issuer: &Pubkey, secret: &IssuerSecret, request: &IssueRequest) -> Prepared {
+        let credential_id = secret.credential_id(issuer, &request.reference);
+        let salt = secret.salt(issuer, &request.reference);
         let commitment = commitment::commit(&salt, &request.document);
         let args = IssueCredentialArgs {
             credential_id,
@@ -369,13 +384,7 @@ impl<'a> Issuer<'a> {
             commitment,
         };
         let group = (request.schema, request.valid_from, request.expires_at);
-        let address = pda::credential(&self.issuer, &request.subject, &credential_id).0;
-        let ix = rix::issue_credential(
-            &self.issuer_signer(),
-            &self.signer.pubkey(),
-            &request.schema,
-            args,
-        );
+        let address = pda::credential(issuer, &request.subject, &credential_id).0;
         let issued = Issued {
             reference: request.reference.clone(),
             credential: address,
@@ -385,7 +394,7 @@ impl<'a> Issuer<'a> {
             already_existed: false,
         };
         Prepared {
-            ix,
+            args,
             item,
             group,
             address,
@@ -478,7 +487,7 @@ impl<'a> Issuer<'a> {
         mut progress: impl FnMut(usize),
     ) -> Result<BatchReport, SdkError> {
         let secret = self.secret()?;
-        let rows: Vec<Prepared> = requests.iter().map(|r| self.prepare(secret, r)).collect();
+        let rows = self.prepare_all(secret, requests);
         let addresses: Vec<Pubkey> = rows.iter().map(|row| row.address).collect();
         let existing = self.transport.accounts(&addresses).await?;
         for (row, account) in rows.iter().zip(&existing) {
@@ -597,7 +606,8 @@ impl<'a> Issuer<'a> {
     /// The `issue_credentials` instruction of the rows `chunk` (indices into `rows`, one group).
     fn batch_ix(&self, rows: &[Prepared], chunk: &[usize]) -> Instruction {
         let (schema, valid_from, expires_at) = rows[chunk[0]].group;
-        rix::issue_credentials(
+        let addresses: Vec<Pubkey> = chunk.iter().map(|&i| rows[i].address).collect();
+        rix::issue_credentials_at(
             &self.issuer_signer(),
             &self.signer.pubkey(),
             &schema,
@@ -606,6 +616,7 @@ impl<'a> Issuer<'a> {
                 expires_at,
                 credentials: chunk.iter().map(|&i| rows[i].item.clone()).collect(),
             },
+            &addresses,
         )
     }
 
@@ -618,7 +629,13 @@ impl<'a> Issuer<'a> {
     ) -> Result<(), SdkError> {
         for &index in chunk {
             let row = &rows[index];
-            match self.send(std::slice::from_ref(&row.ix)).await {
+            let ix = rix::issue_credential(
+                &self.issuer_signer(),
+                &self.signer.pubkey(),
+                &row.schema,
+                row.args.clone(),
+            );
+            match self.send(&[ix]).await {
                 Ok(_) => {
                     report.transactions += 1;
                     report.issued += 1;
