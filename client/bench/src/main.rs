@@ -216,8 +216,8 @@ async fn run(args: &Args) -> Result<Value> {
     );
     let explicit = &packing["variants"]["explicit_dates"];
     say!(
-        "  with explicit valid_from/expires_at ({} data bytes): legacy {}, lookup table {}",
-        explicit["instruction_data_bytes"],
+        "  with explicit valid_from/expires_at ({} data bytes a credential): legacy {}, lookup table {}",
+        explicit["batch_data_bytes_per_credential"],
         explicit["legacy"]["issuances_per_transaction"],
         explicit["lookup_table"]["issuances_per_transaction"]
     );
