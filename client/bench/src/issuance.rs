@@ -107,31 +107,24 @@ async fn time_precheck(world: &World, requests: &[IssueRequest]) -> Result<f64> 
     Ok(seconds)
 }
 
-/// Issues `requests` with `Issuer::issue_batch` and times it.
-pub async fn sequential(world: &World, requests: &[IssueRequest]) -> Result<Run> {
+/// Times one sender issuing `requests` from the world's issuer key: the existence pre-check
+/// timed apart, then `issue` (which returns credentials issued and transactions sent), and the
+/// key's balance before and after.
+async fn one_sender<F>(world: &World, requests: &[IssueRequest], issue: F) -> Result<Run>
+where
+    F: std::future::Future<Output = Result<(usize, usize)>>,
+{
     let precheck_seconds = time_precheck(world, requests).await?;
-    let issuer = world.issuer_api();
     let payer = world.issuer_key.pubkey();
     let balance_before = world.transport.balance(&payer).await?;
     let started = Instant::now();
-    let report = issuer
-        .issue_batch(requests, |_| {})
-        .await
-        .context("issue_batch")?;
+    let (issued, transactions) = issue.await?;
     let seconds = started.elapsed().as_secs_f64();
     let balance_after = world.transport.balance(&payer).await?;
-    if report.issued != requests.len() {
-        bail!(
-            "issue_batch issued {} of {} (skipped {})",
-            report.issued,
-            requests.len(),
-            report.skipped
-        );
-    }
     Ok(Run {
         credentials: requests.len(),
-        issued: report.issued,
-        transactions: report.transactions,
+        issued,
+        transactions,
         seconds,
         precheck_seconds,
         lock_retries: 0,
@@ -139,6 +132,27 @@ pub async fn sequential(world: &World, requests: &[IssueRequest]) -> Result<Run>
         issuers: 1,
         lamports_spent: balance_before.saturating_sub(balance_after),
     })
+}
+
+/// Issues `requests` with `Issuer::issue_batch` and times it.
+pub async fn sequential(world: &World, requests: &[IssueRequest]) -> Result<Run> {
+    let issuer = world.issuer_api();
+    one_sender(world, requests, async {
+        let report = issuer
+            .issue_batch(requests, |_| {})
+            .await
+            .context("issue_batch")?;
+        if report.issued != requests.len() {
+            bail!(
+                "issue_batch issued {} of {} (skipped {})",
+                report.issued,
+                requests.len(),
+                report.skipped
+            );
+        }
+        Ok((report.issued, report.transactions))
+    })
+    .await
 }
 
 /// Issues each world's requests the way `issue_batch` does (existence pre-check, the same
@@ -238,29 +252,16 @@ const LANE_LAMPORTS_PER_CREDENTIAL: u64 = 2_400_000;
 /// the last landed. Run beside [`sequential`] on the same chain, it is the baseline the batch
 /// instruction is compared with in the same conditions.
 pub async fn single_instructions(world: &World, requests: &[IssueRequest]) -> Result<Run> {
-    let precheck_seconds = time_precheck(world, requests).await?;
     let key = world.issuer_key.clone();
-    let balance_before = world.transport.balance(&key.pubkey()).await?;
-    let started = Instant::now();
-    let chunks = pack(world, requests, std::slice::from_ref(&key)).await?;
-    let mut issued = 0;
-    for chunk in &chunks {
-        let (count, _) = send_chunk(&world.transport, &key, &key, chunk).await?;
-        issued += count;
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    let balance_after = world.transport.balance(&key.pubkey()).await?;
-    Ok(Run {
-        credentials: requests.len(),
-        issued,
-        transactions: chunks.len(),
-        seconds,
-        precheck_seconds,
-        lock_retries: 0,
-        concurrency: 1,
-        issuers: 1,
-        lamports_spent: balance_before.saturating_sub(balance_after),
+    one_sender(world, requests, async {
+        let chunks = pack(world, requests, std::slice::from_ref(&key)).await?;
+        let mut issued = 0;
+        for chunk in &chunks {
+            issued += send_chunk(&world.transport, &key, &key, chunk).await?.0;
+        }
+        Ok((issued, chunks.len()))
     })
+    .await
 }
 
 /// Over JSON-RPC: `issue_batch` of `count` credentials with [`DEFAULT_IN_FLIGHT`] transactions

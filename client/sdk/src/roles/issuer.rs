@@ -129,17 +129,34 @@ pub const DEFAULT_IN_FLIGHT: usize = 32;
 
 /// One row of a batch, ready to send.
 struct Prepared {
-    /// Its own `issue_credential` arguments, for the one-by-one fallback.
-    args: IssueCredentialArgs,
-    /// Its entry in an `issue_credentials` batch.
+    /// Its entry in an `issue_credentials` batch: id, subject and commitment.
     item: BatchCredential,
     /// What rows must share to go in one batch: schema and window.
     group: (Pubkey, Option<i64>, Option<i64>),
-    address: Pubkey,
-    subject: Pubkey,
-    schema: Pubkey,
-    commitment: [u8; 32],
+    /// What the caller gets back; `issued.credential` is the row's address.
     issued: Issued,
+}
+
+impl Prepared {
+    fn address(&self) -> Pubkey {
+        self.issued.credential
+    }
+
+    fn schema(&self) -> Pubkey {
+        self.group.0
+    }
+
+    /// Its own `issue_credential` arguments, for the one-by-one fallback.
+    fn args(&self) -> IssueCredentialArgs {
+        let (_, valid_from, expires_at) = self.group;
+        IssueCredentialArgs {
+            credential_id: self.item.credential_id,
+            subject: self.item.subject,
+            commitment: self.item.commitment,
+            valid_from,
+            expires_at,
+        }
+    }
 }
 
 impl<'a> Issuer<'a> {
@@ -371,36 +388,23 @@ impl<'a> Issuer<'a> {
         let credential_id = secret.credential_id(issuer, &request.reference);
         let salt = secret.salt(issuer, &request.reference);
         let commitment = commitment::commit(&salt, &request.document);
-        let args = IssueCredentialArgs {
-            credential_id,
-            subject: request.subject,
-            commitment,
-            valid_from: request.valid_from,
-            expires_at: request.expires_at,
-        };
         let item = BatchCredential {
             credential_id,
             subject: request.subject,
             commitment,
         };
         let group = (request.schema, request.valid_from, request.expires_at);
-        let address = pda::credential(issuer, &request.subject, &credential_id).0;
         let issued = Issued {
             reference: request.reference.clone(),
-            credential: address,
+            credential: pda::credential(issuer, &request.subject, &credential_id).0,
             subject: request.subject,
             salt,
             commitment,
             already_existed: false,
         };
         Prepared {
-            args,
             item,
             group,
-            address,
-            subject: request.subject,
-            schema: request.schema,
-            commitment,
             issued,
         }
     }
@@ -408,12 +412,12 @@ impl<'a> Issuer<'a> {
     /// Checks that the credential already at a row's address is the one this run would issue
     /// (same commitment, so the same document and salt; same schema, subject and issuer).
     fn check_existing(&self, row: &Prepared, account: &Account) -> Result<(), SdkError> {
-        let existing: Credential = accounts::decode(&row.address, account)?;
-        let field = if existing.commitment != row.commitment {
+        let existing: Credential = accounts::decode(&row.address(), account)?;
+        let field = if existing.commitment != row.item.commitment {
             "commitment"
-        } else if existing.schema != row.schema {
+        } else if existing.schema != row.schema() {
             "schema"
-        } else if existing.subject != row.subject {
+        } else if existing.subject != row.item.subject {
             "subject"
         } else if existing.issuer != self.issuer {
             "issuer"
@@ -422,7 +426,7 @@ impl<'a> Issuer<'a> {
         };
         Err(SdkError::ExistingCredentialDiffers {
             reference: row.issued.reference.clone(),
-            credential: row.address,
+            credential: row.address(),
             field,
         })
     }
@@ -488,7 +492,7 @@ impl<'a> Issuer<'a> {
     ) -> Result<BatchReport, SdkError> {
         let secret = self.secret()?;
         let rows = self.prepare_all(secret, requests);
-        let addresses: Vec<Pubkey> = rows.iter().map(|row| row.address).collect();
+        let addresses: Vec<Pubkey> = rows.iter().map(Prepared::address).collect();
         let existing = self.transport.accounts(&addresses).await?;
         for (row, account) in rows.iter().zip(&existing) {
             if let Some(account) = account {
@@ -587,7 +591,9 @@ impl<'a> Issuer<'a> {
         };
         (1..=MAX_ISSUE_BATCH)
             .take_while(|&n| {
-                let ix = rix::issue_credentials(
+                // Any distinct keys size the batch as its real addresses do: none is derived.
+                let addresses: Vec<Pubkey> = (0..n).map(|_| Pubkey::new_unique()).collect();
+                let ix = rix::issue_credentials_at(
                     &self.issuer_signer(),
                     &payer,
                     &schema,
@@ -596,6 +602,7 @@ impl<'a> Issuer<'a> {
                         expires_at,
                         credentials: items(n),
                     },
+                    &addresses,
                 );
                 transaction_size(&[ix], &payer) <= MAX_TRANSACTION_SIZE
             })
@@ -606,7 +613,7 @@ impl<'a> Issuer<'a> {
     /// The `issue_credentials` instruction of the rows `chunk` (indices into `rows`, one group).
     fn batch_ix(&self, rows: &[Prepared], chunk: &[usize]) -> Instruction {
         let (schema, valid_from, expires_at) = rows[chunk[0]].group;
-        let addresses: Vec<Pubkey> = chunk.iter().map(|&i| rows[i].address).collect();
+        let addresses: Vec<Pubkey> = chunk.iter().map(|&i| rows[i].address()).collect();
         rix::issue_credentials_at(
             &self.issuer_signer(),
             &self.signer.pubkey(),
@@ -632,8 +639,8 @@ impl<'a> Issuer<'a> {
             let ix = rix::issue_credential(
                 &self.issuer_signer(),
                 &self.signer.pubkey(),
-                &row.schema,
-                row.args.clone(),
+                &row.schema(),
+                row.args(),
             );
             match self.send(&[ix]).await {
                 Ok(_) => {
@@ -643,9 +650,9 @@ impl<'a> Issuer<'a> {
                 Err(err) if err.is_already_in_use() => {
                     let account = self
                         .transport
-                        .account(&row.address)
+                        .account(&row.address())
                         .await?
-                        .ok_or(SdkError::AccountNotFound(row.address))?;
+                        .ok_or(SdkError::AccountNotFound(row.address()))?;
                     self.check_existing(row, &account)?;
                     report.credentials[index].already_existed = true;
                     report.skipped += 1;

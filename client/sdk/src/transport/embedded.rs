@@ -157,12 +157,12 @@ impl EmbeddedChain {
             // replay. This is a new request, so sign it again on the next blockhash.
             // A kept blockhash may also have left the bank's queue (the chain's clock or slot
             // was moved on): sign again on the latest.
-            let stale = matches!(processed.result, Err(TransactionError::BlockhashNotFound));
-            if (stale || matches!(processed.result, Err(TransactionError::AlreadyProcessed)))
+            let expired = matches!(processed.result, Err(TransactionError::BlockhashNotFound));
+            if (expired || matches!(processed.result, Err(TransactionError::AlreadyProcessed)))
                 && !fresh_blockhash_taken
             {
                 fresh_blockhash_taken = true;
-                blockhash = if stale {
+                blockhash = if expired {
                     banks
                         .get_latest_blockhash()
                         .await

@@ -30,6 +30,7 @@ use solana_transaction_status_client_types::{
 };
 
 use super::{Memcmp, Sent};
+use crate::error::SdkError;
 
 /// An account as JSON-RPC gives it (base64) decoded.
 fn decode_ui_account(ui: &UiAccount) -> Result<Account, SdkError> {
@@ -56,7 +57,6 @@ fn decode_ui_account(ui: &UiAccount) -> Result<Account, SdkError> {
         rent_epoch: ui.rent_epoch,
     })
 }
-use crate::error::SdkError;
 
 /// Most accounts one `getMultipleAccounts` call may ask for.
 pub const MAX_MULTIPLE_ACCOUNTS: usize = 100;

@@ -178,7 +178,8 @@ impl IssueCredentials<'_> {
 /// Creates the program-owned account `target` of `space` bytes at a PDA, as Anchor's `init`
 /// does: `create_account` when it holds no lamports, else (someone sent lamports there first)
 /// topping it up to rent exemption, allocating and assigning it in one system instruction, so
-/// a pre-funded address cannot block an issuance.
+/// a pre-funded address cannot block an issuance. `target` is the PDA the caller checked, so it
+/// cannot be the payer (a key that signed): Anchor's payer-is-target guard has nothing to catch.
 fn create_pda<'info>(
     accounts: &IssueCredentials<'info>,
     target: &AccountInfo<'info>,
@@ -202,11 +203,6 @@ fn create_pda<'info>(
         );
         create_account(cpi, rent, space as u64, owner)
     } else {
-        require_keys_neq!(
-            accounts.payer.key(),
-            target.key(),
-            RegistryError::CredentialAddressMismatch
-        );
         let cpi = CpiContext::new_with_signer(
             system,
             CreateAccountAllowPrefund {
