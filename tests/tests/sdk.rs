@@ -40,6 +40,8 @@ mod migrate;
 mod pool;
 #[path = "sdk/privacy.rs"]
 mod privacy;
+#[path = "sdk/watch.rs"]
+mod watch;
 
 #[path = "sdk/fees.rs"]
 mod fees;

@@ -68,6 +68,9 @@ enum Command {
     Request(commands::request::RequestCommand),
     /// Recruiters: verify a candidate's credentials under a grant, optionally recording access.
     Verify(commands::verify::VerifyArgs),
+    /// Status changes pushed as they land (recruiters, candidates, issuers): one line per
+    /// event, optionally POSTed to a webhook, resumable from a state file.
+    Watch(commands::watch::WatchArgs),
     /// Request an airdrop to the keypair (local validator, devnet).
     Airdrop(commands::airdrop::AirdropArgs),
     /// Start a local validator serving both programs over JSON-RPC (runs credence-localnet).
@@ -119,6 +122,7 @@ async fn run(cli: Cli) -> anyhow::Result<output::Output> {
         Command::Pool(cmd) => commands::pool::run(&config, cmd).await,
         Command::Request(cmd) => commands::request::run(&config, cmd).await,
         Command::Verify(args) => commands::verify::run(&config, args).await,
+        Command::Watch(args) => commands::watch::run(&config, args).await,
         Command::Airdrop(args) => commands::airdrop::run(&config, args).await,
         Command::Localnet(args) => commands::localnet::run(args),
     }

@@ -26,7 +26,8 @@ pub fn reserve_stdout() {
     }
 }
 
-fn emit(text: &str) {
+/// Writes one line to the reserved stdout (streaming commands such as `watch`).
+pub fn emit(text: &str) {
     match OUT.get() {
         Some(out) => {
             let mut out = out.lock().unwrap_or_else(|e| e.into_inner());

@@ -11,8 +11,11 @@ use credence_consent::{
     state::{AccessRequest, CredentialRef, Grant, Listing},
 };
 use credence_registry::{
-    constants::{CREDENTIAL_ISSUER_OFFSET, CREDENTIAL_SUBJECT_OFFSET, ISSUER_REGISTRY_OFFSET},
-    state::{CohortStatusPage, Credential, CredentialStatus, Issuer},
+    constants::{
+        CREDENTIAL_ISSUER_OFFSET, CREDENTIAL_SUBJECT_OFFSET, ISSUER_REGISTRY_OFFSET,
+        SCHEMA_ISSUER_OFFSET,
+    },
+    state::{CohortStatusPage, Credential, CredentialStatus, Issuer, Schema},
 };
 use solana_account::Account;
 use solana_pubkey::Pubkey;
@@ -194,6 +197,29 @@ pub async fn issuers_of_registry(
         vec![Memcmp::key(ISSUER_REGISTRY_OFFSET, registry)],
     )
     .await
+}
+
+/// The issuers `authority` runs (in any registry).
+pub async fn issuers_of_authority(
+    transport: &Transport,
+    authority: &Pubkey,
+) -> Result<Vec<(Pubkey, Issuer)>, SdkError> {
+    list(
+        transport,
+        vec![Memcmp::key(
+            crate::watch::engine::ISSUER_AUTHORITY_OFFSET,
+            authority,
+        )],
+    )
+    .await
+}
+
+/// An issuer's schemas.
+pub async fn schemas_of_issuer(
+    transport: &Transport,
+    issuer: &Pubkey,
+) -> Result<Vec<(Pubkey, Schema)>, SdkError> {
+    list(transport, vec![Memcmp::key(SCHEMA_ISSUER_OFFSET, issuer)]).await
 }
 
 /// Talent-pool listings whose occupation code starts with `occupation` and whose region code

@@ -21,6 +21,29 @@ pub fn resolve_url(url: &str) -> Result<String, SdkError> {
     Ok(resolved.to_string())
 }
 
+/// The WebSocket PubSub URL of an RPC URL, as the Solana CLI derives it: `ws://` for
+/// `http://`, `wss://` for `https://`, and an explicit port moved to the next one (a validator
+/// serves PubSub on its RPC port plus one).
+pub fn websocket_url(rpc_url: &str) -> Result<String, SdkError> {
+    let mut url =
+        reqwest::Url::parse(rpc_url).map_err(|_| SdkError::BadUrl(rpc_url.to_string()))?;
+    let scheme = match url.scheme() {
+        "http" => "ws",
+        "https" => "wss",
+        _ => return Err(SdkError::BadUrl(rpc_url.to_string())),
+    };
+    url.set_scheme(scheme)
+        .map_err(|()| SdkError::BadUrl(rpc_url.to_string()))?;
+    if let Some(port) = url.port() {
+        let next = port
+            .checked_add(1)
+            .ok_or_else(|| SdkError::BadUrl(rpc_url.to_string()))?;
+        url.set_port(Some(next))
+            .map_err(|()| SdkError::BadUrl(rpc_url.to_string()))?;
+    }
+    Ok(url.to_string())
+}
+
 /// Reads a keypair file as `solana-keygen` writes it (a JSON array of 64 bytes).
 pub fn read_keypair(path: &Path) -> Result<Keypair, SdkError> {
     let problem = |problem: String| SdkError::KeypairFile {
@@ -45,4 +68,23 @@ pub fn read_keypair(path: &Path) -> Result<Keypair, SdkError> {
     Keypair::try_from(bytes.as_slice()).map_err(|_| {
         problem("is not a valid keypair: expected 64 bytes (secret and public key)".into())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn websocket_urls_follow_the_solana_cli() {
+        assert_eq!(
+            websocket_url("http://127.0.0.1:8899").unwrap(),
+            "ws://127.0.0.1:8900/"
+        );
+        assert_eq!(
+            websocket_url("https://api.devnet.solana.com").unwrap(),
+            "wss://api.devnet.solana.com/"
+        );
+        assert!(matches!(websocket_url("ftp://x"), Err(SdkError::BadUrl(_))));
+        assert!(matches!(websocket_url("nope"), Err(SdkError::BadUrl(_))));
+    }
 }

@@ -433,6 +433,22 @@ pub enum SdkError {
     },
     /// A cohort credential file could not be read or written, or does not hold a cohort
     /// credential.
+    /// A watcher's saved state cannot be used.
+    #[error("watch state: {problem}")]
+    WatchState {
+        /// What is wrong with it, and what to do.
+        problem: String,
+    },
+    /// The WebSocket PubSub endpoint cannot be reached or refused a subscription.
+    #[error(
+        "cannot subscribe at {url}: {detail}. Check --ws (by default the RPC URL with ws:// and the next port), or that the validator serves PubSub"
+    )]
+    PubsubUnreachable {
+        /// The WebSocket URL.
+        url: String,
+        /// What went wrong.
+        detail: String,
+    },
     #[error("cohort credential file {}: {problem}", .path.display())]
     CohortCredentialFile {
         /// The file.

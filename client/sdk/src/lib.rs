@@ -18,6 +18,7 @@ pub mod time;
 pub mod token;
 pub mod transport;
 pub mod verify;
+pub mod watch;
 
 pub use credence_consent as consent_program;
 pub use credence_registry as registry_program;

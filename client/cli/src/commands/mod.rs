@@ -12,3 +12,4 @@ pub mod registry;
 pub mod request;
 pub mod schema;
 pub mod verify;
+pub mod watch;

@@ -72,8 +72,22 @@ const BLOCKHASH_REUSE: Duration = Duration::from_secs(5);
 /// Account reads the embedded chain keeps in flight at once (see [`EmbeddedChain::accounts`]).
 pub const ACCOUNTS_IN_FLIGHT: usize = 32;
 
+/// What the chain tells its watchers ([`EmbeddedChain::subscribe`]).
+#[derive(Clone, Debug)]
+pub enum Landed {
+    /// A transaction landed; these are the accounts it named.
+    Transaction(Vec<Pubkey>),
+    /// The chain's clock was moved.
+    Clock,
+}
+
+/// Notices a slow watcher may fall behind by before it is told to read everything again.
+const LANDED_BACKLOG: usize = 65_536;
+
 /// The real runtime in-process, with both programs.
 pub struct EmbeddedChain {
+    /// Watchers of landed transactions.
+    landed: tokio::sync::broadcast::Sender<Landed>,
     context: tokio::sync::Mutex<ProgramTestContext>,
     banks: BanksClient,
     /// The blockhash transactions are signed on, and when it was fetched.
@@ -110,6 +124,7 @@ impl EmbeddedChain {
         let context = program_test.start_with_context().await;
         install_stub_forwarders();
         Self {
+            landed: tokio::sync::broadcast::channel(LANDED_BACKLOG).0,
             banks: context.banks_client.clone(),
             blockhash: Mutex::new(None),
             faucet: context.payer.insecure_clone(),
@@ -211,6 +226,9 @@ impl EmbeddedChain {
                 block_time: None,
             },
         );
+        drop(history);
+        // No watcher is not an error.
+        let _ = self.landed.send(Landed::Transaction(keys));
         Ok(Sent {
             signature,
             logs: Some(logs),
@@ -409,6 +427,12 @@ impl EmbeddedChain {
         self.history.lock().expect("history lock").without_logs = !keep;
     }
 
+    /// A stream of what lands from now on: each landed transaction's accounts, and each move
+    /// of the clock. A receiver more than 65,536 notices behind is told it lagged.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Landed> {
+        self.landed.subscribe()
+    }
+
     /// Funds `to` from the chain's faucet.
     pub async fn airdrop(&self, to: &Pubkey, lamports: u64) -> Result<(), SdkError> {
         let ix = anchor_lang::solana_program::system_instruction::transfer(
@@ -452,6 +476,7 @@ impl EmbeddedChain {
                     given: seconds.to_string(),
                 })?;
         self.context.lock().await.set_sysvar(&clock);
+        let _ = self.landed.send(Landed::Clock);
         Ok(())
     }
 }

@@ -33,7 +33,7 @@ use super::{Memcmp, Sent};
 use crate::error::SdkError;
 
 /// An account as JSON-RPC gives it (base64) decoded.
-fn decode_ui_account(ui: &UiAccount) -> Result<Account, SdkError> {
+pub(crate) fn decode_ui_account(ui: &UiAccount) -> Result<Account, SdkError> {
     let data = match &ui.data {
         UiAccountData::Binary(_, UiAccountEncoding::Base64) => ui
             .data
