@@ -28,6 +28,8 @@ use solana_signer::Signer;
 mod cohort;
 #[path = "localnet/issuer.rs"]
 mod issuer;
+#[path = "localnet/watch.rs"]
+mod watch;
 
 const SOL: u64 = 1_000_000_000;
 

@@ -220,9 +220,15 @@ pub async fn run(config: &Config, args: WatchArgs) -> anyhow::Result<Output> {
                 subscriptions,
                 watched,
                 slot,
-            } => eprintln!(
-                "watching {watched} accounts for {role} from slot {slot} ({subscriptions} subscriptions)"
-            ),
+            } => {
+                // The baseline: a watcher restarted from here reports what changed since.
+                if let Some(path) = &args.state {
+                    save(path, &watch.state(), &outbox)?;
+                }
+                eprintln!(
+                    "watching {watched} accounts for {role} from slot {slot} ({subscriptions} subscriptions)"
+                );
+            }
             Update::Lost { error, retry_in } => eprintln!(
                 "connection lost: {error}; reconnecting in {:.1} s",
                 retry_in.as_secs_f64()
