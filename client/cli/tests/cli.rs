@@ -40,7 +40,7 @@ fn demo_tells_the_whole_story_as_json() {
     assert_eq!(doc["licence_failed_after_strike_off"], true);
     assert_eq!(doc["failed_after_revocation"], true);
     let steps = doc["steps"].as_array().unwrap();
-    assert_eq!(steps.len(), 14);
+    assert_eq!(steps.len(), 15);
     // Her licence is leaf 4,242 of the council's cohort of 10,000.
     let licence = &steps[2]["data"]["licence"];
     assert_eq!(
@@ -87,7 +87,15 @@ fn demo_tells_the_whole_story_as_json() {
             .contains("#4242: the credential was revoked"),
         "{struck:?}"
     );
-    let reasons = steps[13]["data"]["reasons"].as_array().unwrap();
+    // The hospital's watcher reported the revocation of leaf 4,242 as it landed.
+    assert_eq!(doc["watcher_reported_revocation"], true);
+    let pushed = &steps[13]["data"]["event"];
+    assert_eq!(pushed["event"], "credential_revoked");
+    assert!(
+        pushed["credential"].as_str().unwrap().ends_with("#4242"),
+        "{pushed}"
+    );
+    let reasons = steps[14]["data"]["reasons"].as_array().unwrap();
     assert!(
         reasons[0].as_str().unwrap().contains("revoked"),
         "{reasons:?}"

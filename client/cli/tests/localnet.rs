@@ -551,6 +551,9 @@ async fn cli_demo_completes_against_localnet() {
     assert!(!steps[5]["data"]["matches"].as_array().unwrap().is_empty());
     assert_eq!(steps[10]["data"]["treasury_after"], 12_500_000);
     assert_eq!(steps[10]["data"]["recruiter_after"], 87_500_000);
+    // The hospital's watcher got the licence revocation over the validator's WebSocket.
+    assert_eq!(steps[13]["data"]["event"]["event"], "credential_revoked");
+    assert_eq!(steps[13]["data"]["stats"]["subscriptions"], 2);
     // The nurse's listing stays on the validator after the demo: none of the demo's personal
     // strings (her name, her licence number, her documents' words) is in it, and the request
     // was closed by her approval.

@@ -9,7 +9,8 @@
 //! for access; she approves, with the degree sealed to him, which creates the grant. He verifies
 //! (report), opens the degree and records access, paying the university's fee: its treasury is
 //! shown before and after. She sees the access in her audit trail. The council strikes her
-//! licence off (one leaf of the cohort revoked) and his next verification fails on the licence;
+//! licence off (one leaf of the cohort revoked): the hospital's watcher, subscribed since the
+//! grant, reports the revocation as it lands, and his next verification fails on the licence;
 //! she revokes the grant, and it fails with that reason. Every step is a real signed transaction through the real
 //! runtime.
 
@@ -31,6 +32,7 @@ use credence_sdk::{
     token::TokenMint,
     transport::Sent,
     verify::{CheckStatus, Report, SharedCredential, SharedDocument, VerifyRequest},
+    watch::{EventKind, Role, Update, Watch, WatchConfig, WatchEvent, WatchOptions},
     Pubkey, Transport,
 };
 use serde_json::{json, Value};
@@ -169,11 +171,26 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
     let hit = demo.search_pool(&listing, now).await?;
     let asked = demo.request_access(&hit).await?;
     let approval = demo.approve(&asked).await?;
+    // The hospital watches what its grant covers from now on.
+    let mut watcher = Watch::new(
+        &transport,
+        Role::Recruiter(demo.recruiter.pubkey()),
+        WatchOptions::default(),
+        WatchConfig::default(),
+        None,
+    )?;
+    match tokio::time::timeout(std::time::Duration::from_secs(30), watcher.next()).await {
+        Ok(Update::Connected { .. }) => {}
+        Ok(other) => anyhow::bail!("the hospital's watcher did not connect: {other:?}"),
+        Err(_) => anyhow::bail!("the hospital's watcher did not connect within 30 s"),
+    }
     let (request, report) = demo.verify(&credentials, &approval).await?;
     demo.open_degree(&credentials, &approval).await?;
     let recorded = demo.record_access(&fee, &approval, &report).await?;
     demo.audit_trail(&recorded).await?;
-    demo.strike_off(&credentials, &request).await?;
+    let struck_at = demo.strike_off(&credentials, &request).await?;
+    demo.watcher_reports(&mut watcher, &credentials, struck_at)
+        .await?;
     demo.revoke(&approval, &request).await?;
     let mut story = demo.story;
     let total_ms = started.elapsed().as_millis();
@@ -181,7 +198,7 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<Output> {
         .text
         .push_str(&format!("\nDone in {total_ms} ms on {chain}.\n"));
     Ok(Output::new(
-        json!({ "chain": chain, "total_ms": total_ms, "steps": story.steps, "passed_before_revocation": true, "licence_failed_after_strike_off": true, "failed_after_revocation": true }),
+        json!({ "chain": chain, "total_ms": total_ms, "steps": story.steps, "passed_before_revocation": true, "licence_failed_after_strike_off": true, "watcher_reported_revocation": true, "failed_after_revocation": true }),
         story.text,
     ))
 }
@@ -667,11 +684,12 @@ impl<'a> Demo<'a> {
 
     /// 8 (continued). The council strikes her licence off: one leaf of its cohort revoked, in one
     /// small transaction; his next verification fails on the licence, the degree still passes.
+    /// Returns when the revocation was confirmed.
     async fn strike_off(
         &mut self,
         credentials: &Credentials,
         request: &VerifyRequest,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Instant> {
         let licence = &credentials.licence;
         let sent = self
             .nmc
@@ -682,6 +700,7 @@ impl<'a> Demo<'a> {
                 REASON_DISCIPLINARY,
             )
             .await?;
+        let confirmed = Instant::now();
         let after = self.recruiter.verify(request).await?;
         anyhow::ensure!(
             !after.leaf_passed(&licence.cohort, licence.index)
@@ -700,6 +719,52 @@ impl<'a> Demo<'a> {
                 reasons.join("; ")
             ),
             json!({ "signature": sent.signature.to_string(), "report": after, "reasons": reasons }),
+        );
+        Ok(confirmed)
+    }
+
+    /// 8 (continued). The hospital's watcher, subscribed since the grant, reports the licence
+    /// revocation: pushed as it landed, not found by the next verification.
+    async fn watcher_reports(
+        &mut self,
+        watcher: &mut Watch<'_>,
+        credentials: &Credentials,
+        struck_at: Instant,
+    ) -> anyhow::Result<()> {
+        let licence = &credentials.licence;
+        let leaf = format!("{}#{}", licence.cohort, licence.index);
+        let mut seen: Vec<WatchEvent> = Vec::new();
+        let revoked = loop {
+            let update =
+                tokio::time::timeout(std::time::Duration::from_secs(30), watcher.next()).await;
+            match update {
+                Ok(Update::Events(events)) => {
+                    let found = events.iter().find(|e| {
+                        matches!(&e.kind, EventKind::CredentialRevoked { credential, .. } if *credential == leaf)
+                    });
+                    if let Some(found) = found.cloned() {
+                        seen.extend(events);
+                        break found;
+                    }
+                    seen.extend(events);
+                }
+                Ok(_) => {}
+                Err(_) => anyhow::bail!(
+                    "the hospital's watcher reported no revocation of {leaf} within 30 s"
+                ),
+            }
+        };
+        let latency_ms = struck_at.elapsed().as_millis();
+        self.story.step(
+            "The hospital's watcher reports the licence revocation as it lands",
+            seen.iter()
+                .map(ToString::to_string)
+                .chain([format!(
+                    "(reported within {latency_ms} ms of the revocation's confirmation, with the verification in between)"
+                )])
+                .collect::<Vec<_>>()
+                .join("\n"),
+            json!({ "event": revoked, "events": seen, "stats": watcher.stats() }),
         );
         Ok(())
     }
