@@ -11,6 +11,7 @@ mod packing;
 mod pool;
 mod sizes;
 mod verification;
+mod watch;
 mod world;
 
 use std::{path::PathBuf, sync::Arc, time::Instant};
@@ -75,6 +76,13 @@ struct Args {
     /// `issuance.rpc` [default: 1000; --quick: 100].
     #[arg(long)]
     rpc_issuance: Option<usize>,
+    /// Credentials a recruiter watches in the monitoring phase's scale run [default: 10000;
+    /// --quick: 1000].
+    #[arg(long)]
+    watch_credentials: Option<usize>,
+    /// Status changes timed from confirmation to the watcher's event [default: 100].
+    #[arg(long, default_value_t = 100)]
+    watch_changes: usize,
     /// Also write the JSON summary to this file.
     #[arg(long)]
     json_out: Option<PathBuf>,
@@ -89,6 +97,9 @@ enum Phase {
     /// A register issued as one cohort: build, rent with 1% revoked, revoking one leaf,
     /// verification round trips, proof size, client-side checking rate.
     Cohort,
+    /// Monitoring: latency from a status change's confirmation to the watcher's event, and a
+    /// recruiter watching many credentials.
+    Watch,
 }
 
 /// Peak memory after each phase.
@@ -148,6 +159,9 @@ async fn run(args: &Args) -> Result<Value> {
     if args.phase == Some(Phase::Cohort) {
         return cohort_only(args).await;
     }
+    if args.phase == Some(Phase::Watch) {
+        return watch_only(args).await;
+    }
     let started = Instant::now();
     let mode = if args.quick { "quick" } else { "full" };
     let embedded = args.url.is_none();
@@ -178,7 +192,7 @@ async fn run(args: &Args) -> Result<Value> {
     let mut memory = Memory(Vec::new());
 
     // ---------------------------------------------------------------- accounts and rent
-    say!("\n[1/8] account sizes and rent");
+    say!("\n[1/9] account sizes and rent");
     let transport = new_transport(args.url.as_deref()).await?;
     let (rent, accounts, credential_rent, credential_bytes) = sizes::measure(&transport).await?;
     for (name, value) in accounts.as_object().expect("accounts") {
@@ -192,7 +206,7 @@ async fn run(args: &Args) -> Result<Value> {
     memory.mark("accounts");
 
     // ---------------------------------------------------------------- packing
-    say!("\n[2/8] issuances per 1,232-byte transaction");
+    say!("\n[2/9] issuances per 1,232-byte transaction");
     let world = World::setup(transport.clone(), 400).await?;
     let (packing, legacy, alt) = packing::measure(&world).await?;
     say!(
@@ -224,7 +238,7 @@ async fn run(args: &Args) -> Result<Value> {
     memory.mark("packing");
 
     // ---------------------------------------------------------------- verification
-    say!("\n[3/8] verification round trips");
+    say!("\n[3/9] verification round trips");
     let profile = verification::build_profile(&world).await?;
     let round_trips = verification::round_trips(&world, &profile).await?;
     say!(
@@ -249,7 +263,7 @@ async fn run(args: &Args) -> Result<Value> {
     memory.mark("verification round trips");
 
     // ---------------------------------------------------------------- issuance and listing
-    say!("\n[4/8] issuance throughput and listing by subject");
+    say!("\n[4/9] issuance throughput and listing by subject");
     let mut issuance_rows = Vec::new();
     let mut best: Vec<(usize, f64, Option<f64>, Option<f64>)> = Vec::new();
     for &size in &sizes {
@@ -358,7 +372,7 @@ async fn run(args: &Args) -> Result<Value> {
         rpc
     };
 
-    say!("\n[5/8] client-side checking rate (verify::evaluate)");
+    say!("\n[5/9] client-side checking rate (verify::evaluate)");
     let synthetic_started = Instant::now();
     let synthetic = verification::synthesize(&world, &profile, checks).await?;
     say!(
@@ -406,7 +420,7 @@ async fn run(args: &Args) -> Result<Value> {
         .map_or(0.0, verification::Rate::credentials_per_second);
 
     // ---------------------------------------------------------------- pool and fees
-    say!("\n[6/8] talent pool search and paid verification");
+    say!("\n[6/9] talent pool search and paid verification");
     let pool_listings = args
         .pool_listings
         .unwrap_or(if args.quick { 1_000 } else { 10_000 });
@@ -423,12 +437,17 @@ async fn run(args: &Args) -> Result<Value> {
     memory.mark("talent pool");
 
     // ---------------------------------------------------------------- cohorts
-    say!("\n[7/8] cohort");
+    say!("\n[7/9] cohort");
     let cohort = cohort_phase(args, &transport).await?;
     memory.mark("cohort");
 
+    // ---------------------------------------------------------------- monitoring
+    say!("\n[8/9] monitoring (watch)");
+    let watch = watch_phase(args, &transport).await?;
+    memory.mark("monitoring");
+
     // ---------------------------------------------------------------- summary
-    say!("\n[8/8] targets");
+    say!("\n[9/9] targets");
     let profile_100 = round_trips["profiles"]
         .as_array()
         .and_then(|rows| rows.iter().find(|r| r["credentials"] == 100))
@@ -550,6 +569,7 @@ async fn run(args: &Args) -> Result<Value> {
         "pool": pool_search,
         "paid_verification": paid,
         "cohort": cohort,
+        "watch": watch,
         "scaling": scaling,
         "memory": memory.0,
         "load_average_at_end": machine::load_average(),
@@ -570,6 +590,69 @@ async fn cohort_phase(args: &Args, transport: &Arc<Transport>) -> Result<Value> 
     };
     let world = World::setup(chain, 1_000).await?;
     cohort::run(&world, leaves, args.cohort_revocations).await
+}
+
+/// The monitoring phase on a fresh embedded chain (or the `--url` cluster).
+async fn watch_phase(args: &Args, transport: &Arc<Transport>) -> Result<Value> {
+    let count = args
+        .watch_credentials
+        .unwrap_or(if args.quick { 1_000 } else { 10_000 });
+    let chain = if args.url.is_none() {
+        new_transport(None).await?
+    } else {
+        transport.clone()
+    };
+    // The issuer also funds each candidate's grant rent.
+    let world = World::setup(chain, count + count / 2 + 100).await?;
+    let latency = watch::latency(&world, args.watch_changes).await?;
+    say!(
+        "  latency over {} status changes, confirmation to event: median {} ms, worst {} ms (submission to event: median {} ms, worst {} ms), {} subscriptions",
+        latency["changes"],
+        latency["confirmation_to_event_ms"]["median"],
+        latency["confirmation_to_event_ms"]["worst"],
+        latency["submission_to_event_ms"]["median"],
+        latency["submission_to_event_ms"]["worst"],
+        latency["subscriptions"]
+    );
+    let scale = watch::scale(&world, count).await?;
+    say!(
+        "  a recruiter watching {} credentials ({} accounts): {} subscriptions, connected in {} ms with {} read requests, {} KiB more memory ({} bytes a credential); {} events/s live, {} events/s found after an outage",
+        scale["credentials"],
+        scale["accounts_watched"],
+        scale["subscriptions"],
+        scale["connect"]["ms"],
+        scale["connect"]["read_requests"],
+        scale["rss_growth_kib"],
+        scale["rss_growth_bytes_per_credential"],
+        scale["live"]["events_per_second"],
+        scale["after_outage"]["events_per_second"]
+    );
+    Ok(json!({ "latency": latency, "scale": scale }))
+}
+
+/// `--phase watch`: the monitoring phase alone.
+async fn watch_only(args: &Args) -> Result<Value> {
+    let started = Instant::now();
+    let machine = machine::describe();
+    say!(
+        "credence-bench --phase watch on {}",
+        args.url.as_deref().unwrap_or("the embedded chain")
+    );
+    let load_at_start = machine::load_average();
+    let transport = new_transport(args.url.as_deref()).await?;
+    let watch = watch_phase(args, &transport).await?;
+    Ok(json!({
+        "benchmark": "credence-bench",
+        "schema_version": 1,
+        "mode": "phase watch",
+        "target": if args.url.is_none() { "embedded chain (solana-program-test 4.2.2, in-process)".to_string() } else { transport.describe() },
+        "machine": machine,
+        "watch": watch,
+        "peak_rss_kib": machine::peak_rss_kib(),
+        "load_average_at_start": load_at_start,
+        "load_average_at_end": machine::load_average(),
+        "total_seconds": round(started.elapsed().as_secs_f64(), 2),
+    }))
 }
 
 /// The targets for cohorts, from the cohort phase's figures.
