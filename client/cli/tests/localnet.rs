@@ -385,6 +385,17 @@ async fn two_hundred_and_fifty_accounts_are_read_in_one_batch_request_at_one_slo
         transport.account(&holder.pubkey()).await.unwrap(),
         read.accounts[249]
     );
+    // 10,000 addresses are more than one POST may carry (Agave refuses a body over 50 KiB):
+    // they go as 13 POSTs at once, in order, every one answered.
+    let mut many: Vec<solana_pubkey::Pubkey> = (0..9_999)
+        .map(|_| solana_pubkey::Pubkey::new_unique())
+        .collect();
+    many.push(holder.pubkey());
+    let read = transport.accounts_at(&many).await.unwrap();
+    assert_eq!(read.accounts.len(), 10_000);
+    assert!(read.round_trips >= 13, "{} round trips", read.round_trips);
+    assert_eq!(read.accounts[9_999].as_ref().unwrap().lamports, 10 * SOL);
+    assert!(read.accounts[..9_999].iter().all(Option::is_none));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -45,8 +45,9 @@ pub struct AccountsAt {
     /// The slot of the bank they were read from (`context.slot`; the newest, should chunks
     /// have come from different ones: see [`rpc::RpcTransport::accounts_at`]).
     pub slot: u64,
-    /// Round trips: HTTP requests over JSON-RPC (one, unless chunks had to be aligned on one
-    /// slot); one on the embedded chain, however many banks requests it made in-process.
+    /// Round trips: HTTP requests over JSON-RPC (one up to 800 addresses, unless chunks had to
+    /// be aligned on one slot; more addresses are sent as several POSTs at once); one on the
+    /// embedded chain, however many banks requests it made in-process.
     pub round_trips: u32,
     /// The accounts, in the order asked.
     pub accounts: Vec<Option<Account>>,

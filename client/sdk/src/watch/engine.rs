@@ -1264,3 +1264,120 @@ fn status_events(
     };
     out.push(engine.event(slot, address, &marker, kind));
 }
+
+#[cfg(test)]
+mod tests {
+    use anchor_lang::AccountSerialize;
+    use credence_registry::state::{Credential, CredentialStatus};
+
+    use super::*;
+
+    fn credential(issuer: Pubkey, subject: Pubkey, status: CredentialStatus) -> Account {
+        let credential = Credential {
+            issuer,
+            subject,
+            schema: Pubkey::new_unique(),
+            credential_id: [7; 32],
+            commitment: [9; 32],
+            issued_at: 1,
+            valid_from: 1,
+            expires_at: 0,
+            status,
+            revocation_reason: 0,
+            version: 1,
+            bump: 255,
+            reserved: [0; 8],
+        };
+        let mut data = Vec::new();
+        credential.try_serialize(&mut data).unwrap();
+        Account {
+            lamports: 1,
+            data,
+            owner: credence_registry::ID,
+            executable: false,
+            rent_epoch: 0,
+        }
+    }
+
+    #[test]
+    fn an_older_state_is_never_applied_over_a_newer_one_and_ids_repeat_only_for_one_change() {
+        let me = Pubkey::new_unique();
+        let (address, issuer) = (Pubkey::new_unique(), Pubkey::new_unique());
+        let mut engine = Engine::new(Role::Candidate(me), WatchOptions::default(), None).unwrap();
+        let active = credential(issuer, me, CredentialStatus::Active);
+        let suspended = credential(issuer, me, CredentialStatus::Suspended);
+        assert!(
+            engine
+                .apply(10, Some(100), &[(address, Some(active.clone()))])
+                .is_empty()
+        );
+        engine.mark_synced();
+        let saved = engine.state();
+        let first = engine.apply(12, None, &[(address, Some(suspended.clone()))]);
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].kind.tag(), "credential_suspended");
+        // A push from an older slot (read before the change) changes nothing and says nothing.
+        assert!(
+            engine
+                .apply(11, None, &[(address, Some(active.clone()))])
+                .is_empty()
+        );
+        // The same change seen again from the saved state has the same id.
+        let mut again =
+            Engine::new(Role::Candidate(me), WatchOptions::default(), Some(saved)).unwrap();
+        assert_eq!(
+            again.apply(13, None, &[(address, Some(suspended.clone()))]),
+            [WatchEvent {
+                slot: 13,
+                ..first[0].clone()
+            }]
+        );
+        // The next suspension is another change, with another id.
+        engine.apply(14, None, &[(address, Some(active))]);
+        let second = engine.apply(15, None, &[(address, Some(suspended))]);
+        assert_eq!(second[0].kind.tag(), "credential_suspended");
+        assert_ne!(second[0].id, first[0].id);
+    }
+
+    #[test]
+    fn a_state_survives_json_and_is_refused_by_another_watcher() {
+        let me = Pubkey::new_unique();
+        let address = Pubkey::new_unique();
+        let mut engine = Engine::new(Role::Candidate(me), WatchOptions::default(), None).unwrap();
+        engine.apply(
+            3,
+            Some(100),
+            &[(
+                address,
+                Some(credential(
+                    Pubkey::new_unique(),
+                    me,
+                    CredentialStatus::Active,
+                )),
+            )],
+        );
+        let json = serde_json::to_string(&engine.state()).unwrap();
+        let state: WatchState = serde_json::from_str(&json).unwrap();
+        assert_eq!(state, engine.state());
+        assert!(
+            Engine::new(
+                Role::Candidate(me),
+                WatchOptions::default(),
+                Some(state.clone())
+            )
+            .unwrap()
+            .is_watched(&address)
+        );
+        let other = Engine::new(
+            Role::Recruiter(me),
+            WatchOptions::default(),
+            Some(state.clone()),
+        );
+        assert!(other.is_err_and(|e| e.contains("is for candidate:")));
+        let old = WatchState {
+            version: STATE_VERSION + 1,
+            ..state
+        };
+        assert!(Engine::new(Role::Candidate(me), WatchOptions::default(), Some(old)).is_err());
+    }
+}
