@@ -253,6 +253,40 @@ async fn change_all(world: &World, addresses: &[Pubkey], change: CredentialChang
     Ok(())
 }
 
+/// Sends one instruction and returns when it was submitted and when it was confirmed: over
+/// JSON-RPC, the first `getSignatureStatuses` answer (polled every 2 ms) that says `confirmed`,
+/// rather than the SDK's own confirmation (polled every 250 ms); on the embedded chain, when
+/// it was processed.
+async fn send_and_time(world: &World, ix: credence_sdk::Instruction) -> Result<(Instant, Instant)> {
+    let Transport::Rpc(rpc) = &*world.transport else {
+        let submitted = Instant::now();
+        world.transport.send(&[ix], &world.issuer_key, &[]).await?;
+        return Ok((submitted, Instant::now()));
+    };
+    let client = rpc.client();
+    let blockhash = client.get_latest_blockhash().await?;
+    let tx = credence_sdk::transport::sign(&[ix], &world.issuer_key, &[], blockhash)?;
+    let submitted = Instant::now();
+    let signature = client.send_transaction(&tx).await?;
+    let deadline = submitted + Duration::from_secs(60);
+    loop {
+        let statuses = client.get_signature_statuses(&[signature]).await?.value;
+        if let Some(Some(status)) = statuses.first() {
+            if let Some(err) = &status.err {
+                bail!("the status change failed: {err:?}");
+            }
+            if status.satisfies_commitment(solana_commitment_config::CommitmentConfig::confirmed())
+            {
+                return Ok((submitted, Instant::now()));
+            }
+        }
+        if Instant::now() > deadline {
+            bail!("{signature} not confirmed within 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
 /// Latency: `changes` status changes of one credential (suspend, reinstate, ...), each sent
 /// and confirmed one after the other; for each, the time from its confirmation (and from its
 /// submission) to the watcher's event.
@@ -271,9 +305,7 @@ pub async fn latency(world: &World, changes: usize) -> Result<Value> {
             CredentialChange::Reinstate
         };
         let ix = rix::change_credential(change, &signer, &world.schema, &credential);
-        let submitted = Instant::now();
-        world.transport.send(&[ix], &world.issuer_key, &[]).await?;
-        let confirmed = Instant::now();
+        let (submitted, confirmed) = send_and_time(world, ix).await?;
         let (at, event) = next_event(&mut seen).await?;
         let expected = if i % 2 == 0 {
             "credential_suspended"

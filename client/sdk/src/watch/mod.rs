@@ -480,7 +480,8 @@ pub struct WatchStats {
     pub subscriptions: usize,
     /// Connections made (the first and each reconnection).
     pub connections: u32,
-    /// Read requests sent (each a round trip: an accounts batch, a listing, a clock read).
+    /// HTTP requests made to read (over JSON-RPC: a listing, or one POST of up to 800 accounts
+    /// with the clock; on the embedded chain, one per read).
     pub requests: u64,
     /// Account changes pushed to the watcher.
     pub pushed: u64,
@@ -872,8 +873,8 @@ impl<'a> Watch<'a> {
         if with_clock {
             all.push(CLOCK_SYSVAR);
         }
-        self.stats.requests += 1;
         let read = self.transport.accounts_at(&all).await?;
+        self.stats.requests += u64::from(read.round_trips.max(1));
         let mut accounts: Vec<(Pubkey, Option<Account>)> =
             all.into_iter().zip(read.accounts).collect();
         let now = if with_clock {
@@ -939,8 +940,8 @@ impl<'a> Watch<'a> {
                     .filter(|k| !self.ignored.contains(k))
                     .collect();
                 if !keys.is_empty() {
-                    self.stats.requests += 1;
                     let read = self.transport.accounts_at(&keys).await?;
+                    self.stats.requests += u64::from(read.round_trips.max(1));
                     let mut changed = Vec::new();
                     for (key, account) in keys.into_iter().zip(read.accounts) {
                         match &account {
