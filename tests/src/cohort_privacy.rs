@@ -248,9 +248,10 @@ pub async fn run(transport: &Transport) -> Findings {
 }
 
 /// The logs of `signature`, waiting for them to reach the cluster's transaction history (over
-/// JSON-RPC, a confirmed transaction's record can land a little after its status).
+/// JSON-RPC, a confirmed transaction's record can land a little after its status; on a loaded
+/// 2-core machine a debug validator took over a minute once).
 async fn logs_of(transport: &Transport, signature: &credence_sdk::Signature) -> Vec<String> {
-    for _ in 0..120 {
+    for _ in 0..360 {
         match transport.transaction_logs(signature).await {
             Ok(logs) => return logs,
             Err(credence_sdk::SdkError::TransactionNotFound(_)) => {
