@@ -25,6 +25,10 @@ use crate::{
     transport::{Memcmp, Transport},
 };
 
+/// Offset of an `Issuer`'s authority (after the discriminator and its registry): the issuers an
+/// authority runs are listed with a memcmp filter there.
+pub const ISSUER_AUTHORITY_OFFSET: usize = 8 + 32;
+
 /// A credential reference as text: the credential's address, or `cohort#index` for a leaf of a
 /// cohort.
 pub fn reference_text(reference: &CredentialRef) -> String {
@@ -206,10 +210,7 @@ pub async fn issuers_of_authority(
 ) -> Result<Vec<(Pubkey, Issuer)>, SdkError> {
     list(
         transport,
-        vec![Memcmp::key(
-            crate::watch::engine::ISSUER_AUTHORITY_OFFSET,
-            authority,
-        )],
+        vec![Memcmp::key(ISSUER_AUTHORITY_OFFSET, authority)],
     )
     .await
 }

@@ -168,6 +168,7 @@ pub async fn run(config: &Config, args: WatchArgs) -> anyhow::Result<Output> {
     let mut handed_on: u64 = 0;
     let mut delivery_attempts: u64 = 0;
     let done = |handed_on: u64| args.max_events.is_some_and(|max| handed_on >= max);
+    let mut interrupted = false;
     loop {
         // Hand on what is owed first (left by a stopped run, or just reported).
         while let Some(event) = outbox.front().cloned() {
@@ -177,19 +178,24 @@ pub async fn run(config: &Config, args: WatchArgs) -> anyhow::Result<Output> {
                 emit(&event.to_string());
             }
             if let Some(webhook) = &webhook {
-                delivery_attempts += u64::from(
-                    webhook
-                        .deliver(&event, |attempt, failure, wait| {
-                            eprintln!(
-                                "webhook {}: attempt {attempt} for event {} failed ({}); retrying in {:.1} s",
-                                webhook.url(),
-                                event.id,
-                                failure.problem,
-                                wait.as_secs_f64()
-                            );
-                        })
-                        .await,
-                );
+                let delivery = webhook.deliver(&event, |attempt, failure, wait| {
+                    eprintln!(
+                        "webhook {}: attempt {attempt} for event {} failed ({}); retrying in {:.1} s",
+                        webhook.url(),
+                        event.id,
+                        failure.problem,
+                        wait.as_secs_f64()
+                    );
+                });
+                // Interrupted while the endpoint is down: the event stays owed in the state.
+                let attempts = tokio::select! {
+                    attempts = delivery => attempts,
+                    _ = tokio::signal::ctrl_c() => {
+                        interrupted = true;
+                        break;
+                    }
+                };
+                delivery_attempts += u64::from(attempts);
             }
             outbox.pop_front();
             handed_on += 1;
@@ -200,7 +206,7 @@ pub async fn run(config: &Config, args: WatchArgs) -> anyhow::Result<Output> {
                 break;
             }
         }
-        if done(handed_on) {
+        if interrupted || done(handed_on) {
             break;
         }
         let update = tokio::select! {

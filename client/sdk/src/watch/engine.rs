@@ -20,10 +20,6 @@ use crate::{accounts::reference_text, pda, verify::reason_name};
 /// Layout version of [`WatchState`] (a state file of another version is refused).
 pub const STATE_VERSION: u32 = 1;
 
-/// Offset of an `Issuer`'s authority (after the discriminator and its registry): issuers an
-/// authority runs are listed with a memcmp filter there.
-pub const ISSUER_AUTHORITY_OFFSET: usize = 8 + 32;
-
 /// What the watcher last saw of one account, and at which slot.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
