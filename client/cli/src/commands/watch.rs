@@ -62,6 +62,10 @@ pub struct WatchArgs {
     /// (`Idempotency-Key`: the event id).
     #[arg(long)]
     webhook: Option<String>,
+    /// Sign each POST with the secret in this file (`X-Credence-Signature: sha256=<HMAC>` of
+    /// the body), so the HR system can tell the watcher's POSTs from anyone else's.
+    #[arg(long, requires = "webhook")]
+    webhook_secret_file: Option<PathBuf>,
     /// The WebSocket PubSub URL (default: the RPC URL with ws:// and the next port).
     #[arg(long)]
     ws: Option<String>,
@@ -143,7 +147,17 @@ pub async fn run(config: &Config, args: WatchArgs) -> anyhow::Result<Output> {
         WatchRole::Candidate => Role::Candidate(key),
         WatchRole::Issuer => Role::Issuer(key),
     };
-    let webhook = args.webhook.as_deref().map(Webhook::new).transpose()?;
+    let webhook = match (args.webhook.as_deref(), &args.webhook_secret_file) {
+        (None, _) => None,
+        (Some(url), None) => Some(Webhook::new(url)?),
+        (Some(url), Some(path)) => {
+            let secret = std::fs::read(path).with_context(|| {
+                format!("cannot read the webhook secret file {}", path.display())
+            })?;
+            let secret = String::from_utf8_lossy(&secret).trim().as_bytes().to_vec();
+            Some(Webhook::new(url)?.with_secret(secret)?)
+        }
+    };
     let saved = match &args.state {
         Some(path) => load(path)?,
         None => None,

@@ -19,7 +19,10 @@ use std::{
 use credence_sdk::{
     ix::registry::CredentialChange,
     registry_program::constants::REASON_DISCIPLINARY,
-    watch::{EventKind, Role, Update, Watch, WatchConfig, WatchEvent, WatchOptions},
+    watch::{
+        webhook::verify_signature, EventKind, Role, Update, Watch, WatchConfig, WatchEvent,
+        WatchOptions,
+    },
 };
 
 use solana_pubkey::Pubkey;
@@ -263,19 +266,20 @@ async fn a_revocation_reaches_a_running_watcher_and_a_cut_websocket_misses_nothi
     assert!(watch.engine().is_watched(&story.issuer));
 }
 
-/// A webhook receiver: records each POST's body by its `Idempotency-Key`, answers 200.
+/// A webhook receiver: records each POST's body by its `Idempotency-Key`, answers 200 to a POST
+/// signed with `secret` and 401 to any other.
 struct Receiver {
     received: Arc<Mutex<Vec<(String, Value)>>>,
 }
 
 impl Receiver {
-    fn start(listener: TcpListener) -> Self {
+    fn start(listener: TcpListener, secret: &'static [u8]) -> Self {
         let received: Arc<Mutex<Vec<(String, Value)>>> = Arc::default();
         let sink = received.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let (mut key, mut length) = (String::new(), 0usize);
+                let (mut key, mut length, mut signature) = (String::new(), 0usize, String::new());
                 let mut line = String::new();
                 while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
                     let lower = line.to_ascii_lowercase();
@@ -285,18 +289,25 @@ impl Receiver {
                     if let Some(v) = lower.strip_prefix("content-length:") {
                         length = v.trim().parse().unwrap_or(0);
                     }
+                    if let Some(v) = lower.strip_prefix("x-credence-signature:") {
+                        signature = v.trim().to_string();
+                    }
                     line.clear();
                 }
                 let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_ok() {
+                let signed = reader.read_exact(&mut body).is_ok()
+                    && verify_signature(secret, &body, &signature);
+                if signed {
                     if let Ok(event) = serde_json::from_slice::<Value>(&body) {
                         sink.lock().unwrap().push((key, event));
                     }
                 }
                 let mut stream = stream;
-                let _ = stream.write_all(
-                    b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-                );
+                let _ = stream.write_all(if signed {
+                    b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                } else {
+                    b"HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                });
             }
         });
         Self { received }
@@ -380,11 +391,21 @@ async fn a_webhook_down_for_a_while_receives_every_event_once_per_id() {
     let webhook = format!("http://127.0.0.1:{port}/credence");
     let hospital = story.hospital.pubkey().to_string();
     let state_text = state.display().to_string();
+    let secret_file = home.path().join("webhook.secret");
+    std::fs::write(&secret_file, "hr-shared-secret\n").unwrap();
+    let secret_text = secret_file.display().to_string();
     let (mut child, lines) = spawn_watch(
         &watch_args(
             &hospital,
             &state_text,
-            &["--webhook", &webhook, "--max-events", "3"],
+            &[
+                "--webhook",
+                &webhook,
+                "--webhook-secret-file",
+                &secret_text,
+                "--max-events",
+                "3",
+            ],
         ),
         home.path(),
     );
@@ -401,7 +422,11 @@ async fn a_webhook_down_for_a_while_receives_every_event_once_per_id() {
     assert_eq!(first["event"], "credential_suspended");
     std::thread::sleep(Duration::from_secs(2));
     // The HR system comes back on the same port.
-    let receiver = Receiver::start(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    // It accepts only POSTs signed with the shared secret.
+    let receiver = Receiver::start(
+        TcpListener::bind(("127.0.0.1", port)).unwrap(),
+        b"hr-shared-secret",
+    );
     let mut printed = vec![first];
     printed.push(event_line(&lines));
     printed.push(event_line(&lines));
