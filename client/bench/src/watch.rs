@@ -19,7 +19,7 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 use tokio::sync::mpsc;
 
-use crate::{machine, say, world::World};
+use crate::{issuance::round, machine, say, world::World};
 
 /// Credentials each candidate holds (and grants in one grant) in the scale run.
 const PER_CANDIDATE: usize = 10;
@@ -132,15 +132,11 @@ fn quantiles(mut ms: Vec<f64>) -> Value {
     let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
     json!({
         "count": ms.len(),
-        "median": round(at(0.5)),
-        "p90": round(at(0.9)),
-        "worst": round(ms[ms.len() - 1]),
-        "best": round(ms[0]),
+        "median": round(at(0.5), 4),
+        "p90": round(at(0.9), 4),
+        "worst": round(ms[ms.len() - 1], 4),
+        "best": round(ms[0], 4),
     })
-}
-
-fn round(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
 }
 
 /// Candidates with `per_candidate` credentials each, all granted to `recruiter` (one grant
@@ -393,21 +389,21 @@ pub async fn scale(world: &World, count: usize) -> Result<Value> {
         "accounts_watched": watched,
         "subscriptions": connect_stats.subscriptions,
         "connect": {
-            "ms": round(connect_ms),
+            "ms": round(connect_ms, 4),
             "read_requests": connect_stats.requests,
         },
         "rss_growth_kib": rss_after.saturating_sub(rss_before),
-        "rss_growth_bytes_per_credential": round(rss_after.saturating_sub(rss_before) as f64 * 1024.0 / count as f64),
+        "rss_growth_bytes_per_credential": round(rss_after.saturating_sub(rss_before) as f64 * 1024.0 / count as f64, 4),
         "live": {
             "events": count,
-            "seconds": round(live_seconds),
-            "events_per_second": round(count as f64 / live_seconds),
+            "seconds": round(live_seconds, 4),
+            "events_per_second": round(count as f64 / live_seconds, 4),
             "note": "bounded by the chain: every suspension sent, pipelined, while the watcher reports",
         },
         "after_outage": {
             "events": count,
-            "seconds": round(resync_seconds),
-            "events_per_second": round(count as f64 / resync_seconds),
+            "seconds": round(resync_seconds, 4),
+            "events_per_second": round(count as f64 / resync_seconds, 4),
         },
         "totals": {
             "connections": final_stats.connections,

@@ -5,9 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use anchor_lang::{AccountDeserialize, Discriminator};
-use credence_consent::state::Grant;
+use credence_consent::state::{CredentialRef, Grant};
 use credence_registry::state::{
     Cohort, CohortStatusPage, Credential, CredentialStatus, Issuer, IssuerStatus, Registry, Schema,
+    cohort_page_of,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -15,7 +16,11 @@ use solana_account::Account;
 use solana_pubkey::Pubkey;
 
 use super::{EventKind, Role, Status, WatchEvent, WatchOptions};
-use crate::{accounts::reference_text, pda, verify::reason_name};
+use crate::{
+    accounts::{held_at, parse_reference, reference_text},
+    pda,
+    verify::reason_name,
+};
 
 /// Layout version of [`WatchState`] (a state file of another version is refused).
 pub const STATE_VERSION: u32 = 1;
@@ -256,13 +261,6 @@ fn terms_digest(grant: &Grant) -> String {
     hex::encode(&hash.finalize()[..16])
 }
 
-fn reference_account(text: &str) -> Option<(Pubkey, Option<u32>)> {
-    match text.split_once('#') {
-        None => text.parse().ok().map(|a| (a, None)),
-        Some((cohort, index)) => Some((cohort.parse().ok()?, Some(index.parse().ok()?))),
-    }
-}
-
 impl Engine {
     /// An engine for `role`, resuming `state` (a fresh one when `None`). A state saved for
     /// another role or key, or by another layout version, is refused.
@@ -315,11 +313,6 @@ impl Engine {
                 .collect(),
             ..self.state.clone()
         }
-    }
-
-    /// The newest slot applied.
-    pub fn slot(&self) -> u64 {
-        self.state.slot
     }
 
     /// Every address seen so far (watched now, or a recruiter's ended grant).
@@ -467,15 +460,15 @@ impl Engine {
             .map(|(address, _)| *address)
             .collect();
         for text in self.credentials() {
-            match reference_account(&text) {
-                Some((address, None)) => {
+            match parse_reference(&text) {
+                Ok(CredentialRef::Account { address }) => {
                     out.insert(address);
                 }
-                Some((cohort, Some(index))) => {
+                Ok(CredentialRef::CohortLeaf { cohort, index }) => {
                     out.insert(cohort);
                     out.insert(pda::cohort_status(&cohort, index).0);
                 }
-                None => {}
+                Err(_) => {}
             }
         }
         // Issuers of watched credentials and cohorts; registries of watched issuers; schemas
@@ -519,18 +512,18 @@ impl Engine {
             .collect()
     }
 
-    fn leaves_of(&self, cohort_or_page: &Pubkey) -> Vec<(Pubkey, u32)> {
+    /// The watched leaves of `cohort`, by index.
+    fn leaves_of(&self, cohort: &Pubkey) -> Vec<u32> {
         self.credentials()
             .iter()
-            .filter_map(|text| reference_account(text))
-            .filter_map(|(cohort, index)| index.map(|i| (cohort, i)))
-            .filter(|(cohort, index)| {
-                cohort == cohort_or_page || pda::cohort_status(cohort, *index).0 == *cohort_or_page
+            .filter_map(|text| match parse_reference(text) {
+                Ok(CredentialRef::CohortLeaf { cohort: c, index }) if c == *cohort => Some(index),
+                _ => None,
             })
             .collect()
     }
 
-    fn snapshot(&self, address: &Pubkey, account: Option<&Account>) -> Option<Seen> {
+    fn snapshot(&self, account: Option<&Account>) -> Option<Seen> {
         let Some(account) = account.filter(|a| a.lamports > 0) else {
             return Some(Seen::Absent);
         };
@@ -550,10 +543,12 @@ impl Engine {
         if let Some(page) = CohortStatusPage::from_account_data(&account.data)
             .filter(|_| account.owner == credence_registry::ID)
         {
+            // The page names its cohort and number: no address to derive per leaf.
             let leaves = self
-                .leaves_of(address)
+                .leaves_of(&page.cohort)
                 .into_iter()
-                .map(|(_, index)| (index, page.status_of(index).into()))
+                .filter(|index| cohort_page_of(*index) == page.page)
+                .map(|index| (index, page.status_of(index).into()))
                 .collect();
             return Some(Seen::StatusPage {
                 cohort: page.cohort,
@@ -667,7 +662,7 @@ impl Engine {
         if known.is_none() && !wanted.contains(address) && !new_root {
             return false;
         }
-        let Some(mut seen) = self.snapshot(address, account.as_ref()) else {
+        let Some(mut seen) = self.snapshot(account.as_ref()) else {
             return true;
         };
         let mut changes = known.as_ref().map_or(0, |entry| entry.changes);
@@ -704,11 +699,6 @@ impl Engine {
     /// Marks the first full read done: from now on, a new root is news.
     pub fn mark_synced(&mut self) {
         self.state.synced = true;
-    }
-
-    /// Re-evaluates expiries at the cluster's time `now`, read at `slot`.
-    pub fn tick(&mut self, slot: u64, now: i64) -> Vec<WatchEvent> {
-        self.apply(slot, Some(now), &[])
     }
 
     fn event(&self, slot: u64, address: &Pubkey, marker: &[u8], kind: EventKind) -> WatchEvent {
@@ -827,13 +817,13 @@ impl Engine {
                 },
                 Seen::Cohort { expires_at, .. },
             ) if expires_at != old_expiry => {
-                for (cohort, index) in self.leaves_of(address) {
+                for index in self.leaves_of(address) {
                     out.push(self.event(
                         slot,
                         address,
                         &[&expires_at.to_le_bytes()[..], &index.to_le_bytes()].concat(),
                         EventKind::CredentialRenewed {
-                            credential: format!("{cohort}#{index}"),
+                            credential: format!("{address}#{index}"),
                             expires_at: *expires_at,
                         },
                     ));
@@ -1027,15 +1017,12 @@ impl Engine {
                     expires_at,
                     mut reported,
                 } if expires_at != 0 => {
-                    for (cohort, index) in self.leaves_of(&address) {
-                        if cohort != address {
-                            continue;
-                        }
+                    for index in self.leaves_of(&address) {
                         let mut leaf_reported = reported.get(&index).copied().unwrap_or_default();
                         self.expiry_events(
                             slot,
                             &address,
-                            &format!("{cohort}#{index}"),
+                            &format!("{address}#{index}"),
                             expires_at,
                             now,
                             window,
@@ -1177,7 +1164,9 @@ impl Engine {
             for (grant, credentials) in ended {
                 let stopped: Vec<String> = credentials
                     .into_iter()
-                    .filter(|c| reference_account(c).is_some_and(|(a, _)| dropped_set.contains(&a)))
+                    .filter(|c| {
+                        parse_reference(c).is_ok_and(|r| dropped_set.contains(&held_at(&r)))
+                    })
                     .collect();
                 if !stopped.is_empty() {
                     let marker: Vec<u8> = stopped.iter().flat_map(|c| c.bytes()).collect();
